@@ -1,0 +1,70 @@
+/// A named schema step. Shipped migrations are never edited: a change is a new migration.
+public struct Migration: Sendable {
+    public let name: String
+    public let sql: String
+
+    public init(_ name: String, _ sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+}
+
+enum StoreSchema {
+    /// The vector store's own migrations, applied in order. Other modules (documents, jobs, logs) append theirs
+    /// through `VectorStore.Configuration.migrations`.
+    static let migrations: [Migration] = [
+        Migration("vectorstore.v1.namespaces_and_vectors", """
+            CREATE TABLE namespaces (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                dimension INTEGER NOT NULL CHECK (dimension > 0),
+                metric TEXT NOT NULL DEFAULT 'cosine',
+                model TEXT,
+                generation INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE vectors (
+                rowid INTEGER PRIMARY KEY,
+                namespace_id INTEGER NOT NULL REFERENCES namespaces(id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                document_id TEXT,
+                vector BLOB NOT NULL,
+                metadata TEXT NOT NULL DEFAULT '{}',
+                updated_at REAL NOT NULL,
+                UNIQUE (namespace_id, id)
+            );
+            CREATE INDEX vectors_by_document ON vectors(namespace_id, document_id);
+            """),
+    ]
+}
+
+extension SQLiteConnection {
+    /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.
+    /// - Throws: `schemaTooNew` when the file records migrations this build does not know.
+    func migrate(_ migrations: [Migration]) throws {
+        try execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at REAL NOT NULL)
+            """)
+        let select = try prepare("SELECT name FROM schema_migrations ORDER BY version")
+        var applied: [String] = []
+        while try select.step() { applied.append(select.string(0) ?? "") }
+        let known = Set(migrations.map(\.name))
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw VectorStoreError(.schemaTooNew,
+                "the database was written by a newer version (unknown migration \(unknown)); upgrade ragctl", context: path)
+        }
+        let done = Set(applied)
+        for migration in migrations where !done.contains(migration.name) {
+            try transaction {
+                try execute(migration.sql)
+                let insert = try prepare("""
+                    INSERT INTO schema_migrations(version, name, applied_at)
+                    VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM schema_migrations), ?, strftime('%s','now'))
+                    """)
+                insert.bind(1, migration.name)
+                try insert.run()
+            }
+        }
+    }
+}

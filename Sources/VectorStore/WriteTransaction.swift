@@ -1,0 +1,132 @@
+import Foundation
+
+/// The changes of one `VectorStore.write` call. Every method writes to SQLite inside the open transaction and
+/// queues the matching in-memory change, which is applied only after the commit succeeded.
+public final class WriteTransaction {
+    private enum Change {
+        case upsert([VectorRecord])
+        case delete([String])
+    }
+
+    private let store: VectorStore
+    private var changes: [(namespace: String, change: Change)] = []
+    private var touched: Set<String> = []
+    private let now = Date().timeIntervalSince1970
+
+    init(store: VectorStore) { self.store = store }
+
+    /// Inserts or replaces records. Validates the whole batch first: any bad record throws, naming it.
+    @discardableResult
+    public func upsert(_ records: [VectorRecord], into namespace: String) throws -> Int {
+        let index = try store.index(namespace)
+        let namespaceID = try store.namespaceID(namespace)
+        var seen = Set<String>()
+        seen.reserveCapacity(records.count)
+        var prepared: [VectorRecord] = []
+        prepared.reserveCapacity(records.count)
+        for (position, record) in records.enumerated() {
+            try RecordValidation.checkID(record.id, namespace: namespace)
+            guard seen.insert(record.id).inserted else {
+                throw VectorStoreError(.duplicateID, "record id \"\(record.id)\" appears twice in one batch (position \(position))", context: namespace)
+            }
+            let vector = try RecordValidation.normalised(record.vector, dimension: index.dimension, namespace: namespace,
+                                                          what: "record \"\(record.id)\"")
+            let metadata = try RecordValidation.normalisedMetadata(record.metadata, id: record.id, namespace: namespace, now: now)
+            prepared.append(VectorRecord(id: record.id, documentID: record.documentID, vector: vector, metadata: metadata))
+        }
+        let statement = try store.writer.prepare("""
+            INSERT INTO vectors(namespace_id, id, document_id, vector, metadata, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(namespace_id, id) DO UPDATE SET document_id = excluded.document_id, vector = excluded.vector,
+                metadata = excluded.metadata, updated_at = excluded.updated_at
+            """)
+        for record in prepared {
+            statement.bind(1, namespaceID)
+            statement.bind(2, record.id)
+            statement.bind(3, record.documentID)
+            record.vector.withUnsafeBufferPointer { statement.bind(4, floats: $0) }
+            statement.bind(5, MetadataCodec.encode(record.metadata))
+            statement.bind(6, now)
+            try statement.run()
+        }
+        changes.append((namespace, .upsert(prepared)))
+        touched.insert(namespace)
+        return prepared.count
+    }
+
+    /// Deletes records by id; returns how many existed.
+    @discardableResult
+    public func delete(ids: [String], from namespace: String) throws -> Int {
+        let namespaceID = try store.namespaceID(namespace)
+        let statement = try store.writer.prepare("DELETE FROM vectors WHERE namespace_id = ? AND id = ?")
+        var removed = 0
+        for id in ids {
+            statement.bind(1, namespaceID)
+            statement.bind(2, id)
+            try statement.run()
+            removed += store.writer.changes
+        }
+        changes.append((namespace, .delete(ids)))
+        touched.insert(namespace)
+        return removed
+    }
+
+    /// Deletes every record of a document; returns how many there were.
+    @discardableResult
+    public func delete(documentID: String, from namespace: String) throws -> Int {
+        let namespaceID = try store.namespaceID(namespace)
+        let select = try store.writer.prepare("SELECT id FROM vectors WHERE namespace_id = ? AND document_id = ?")
+        select.bind(1, namespaceID)
+        select.bind(2, documentID)
+        var ids: [String] = []
+        while try select.step() { ids.append(select.string(0) ?? "") }
+        return try delete(ids: ids, from: namespace)
+    }
+
+    /// Runs a statement of another module's tables in this transaction.
+    public func execute(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        let statement = try store.writer.prepare(sql)
+        statement.bind(arguments)
+        try statement.run()
+    }
+
+    /// Runs a query in this transaction (it sees the transaction's own uncommitted writes).
+    public func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+        let statement = try store.writer.prepare(sql)
+        statement.bind(arguments)
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    func bumpGenerations() throws {
+        let statement = try store.writer.prepare("UPDATE namespaces SET generation = generation + 1 WHERE name = ?")
+        for namespace in touched {
+            statement.bind(1, namespace)
+            try statement.run()
+        }
+    }
+
+    /// Applies the committed changes to the serving copies, each namespace under its write lock at once, so a
+    /// search sees all of the transaction or none of it.
+    func applyCommitted() {
+        for namespace in touched {
+            guard let index = try? store.index(namespace) else { continue }
+            index.lock.withWriteLock {
+                for (name, change) in changes where name == namespace {
+                    switch change {
+                    case .upsert(let records):
+                        for record in records {
+                            record.vector.withUnsafeBufferPointer { vector in
+                                index.upsert(id: record.id, documentID: record.documentID, vector: vector.baseAddress!,
+                                             metadata: record.metadata)
+                            }
+                        }
+                    case .delete(let ids):
+                        for id in ids { index.remove(id: id) }
+                    }
+                }
+                index.generation += 1
+            }
+        }
+    }
+}
