@@ -40,7 +40,7 @@ let package = Package(
 
         // Tests: one target per module, shared helpers in TestSupport.
         .target(name: "TestSupport", dependencies: ["VectorStore"], path: "Tests/TestSupport"),
-        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "TestSupport"]),
+        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "TestSupport", "ragctl"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),

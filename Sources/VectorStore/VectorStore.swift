@@ -183,6 +183,15 @@ public final class VectorStore: @unchecked Sendable {
         }
     }
 
+    /// Checks one record as `upsert` would (id, dimension, finite non-zero vector, metadata) without
+    /// writing, so a caller can report bad inputs one by one and send only good ones.
+    public func validate(_ record: VectorRecord, in namespace: String) throws {
+        let index = try self.index(namespace)
+        try RecordValidation.checkID(record.id, namespace: namespace)
+        _ = try RecordValidation.normalised(record.vector, dimension: index.dimension, namespace: namespace, what: "record \"\(record.id)\"")
+        _ = try RecordValidation.normalisedMetadata(record.metadata, id: record.id, namespace: namespace, now: 0)
+    }
+
     // MARK: Reads
 
     /// The records with these ids that exist, in the order asked (vectors as stored: unit length).

@@ -28,7 +28,7 @@ public struct VectorStoreError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     public var description: String {
-        if let context { return "\(message) (\(context))" }
+        if let context, !message.contains(context) { return "\(message) (\(context))" }
         return message
     }
 }

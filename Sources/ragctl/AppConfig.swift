@@ -1,0 +1,285 @@
+import Foundation
+
+/// The root configuration: defaults < config file (TOML) < environment < flags. Loaded once by `ragctl`;
+/// libraries receive the parts they need and never read the environment themselves.
+struct AppConfig: Sendable {
+    struct Embedder: Sendable {
+        var kind = "native"
+        var modelPath = ""
+        var baseURL = ""
+        var model = ""
+        var apiKeyEnv = "OPENAI_API_KEY"
+    }
+
+    struct LLMProvider: Sendable {
+        var name = "primary"
+        var kind = "openai"
+        var baseURL = "http://127.0.0.1:11434"
+        var model = "llama3"
+        var apiKeyEnv = ""
+        var timeout = 30.0
+    }
+
+    struct Resilience: Sendable {
+        var maxAttempts = 3
+        var backoffInitial = 1.0
+        var backoffMax = 10.0
+        var breakerFailures = 5
+        var breakerOpen = 60.0
+        var deadline = 60.0
+    }
+
+    struct Cache: Sendable {
+        var exactEntries = 1000
+        var exactTTL = 300.0
+        var semanticThreshold = 0.95
+        var semanticTTL = 3600.0
+    }
+
+    struct RateLimit: Sendable {
+        var userRPM = 100
+        var globalRPM = 10_000
+        var userTPM = 0
+    }
+
+    struct Validation: Sendable {
+        var maxQueryChars = 4000
+        var pii = "redact"
+        var promptInjection = "block"
+    }
+
+    struct Server: Sendable {
+        var host = "127.0.0.1"
+        var port = 8080
+        var maxBodyBytes = 10_485_760
+    }
+
+    struct Auth: Sendable {
+        var enabled = false
+        var jwtIssuer = ""
+        var jwtAudience = ""
+        var jwtHS256SecretEnv = ""
+        var jwksFile = ""
+    }
+
+    var dataDir: String?
+    var embedder = Embedder()
+    /// Tried in order; empty means no LLM is configured (answers are extractive and `degraded`).
+    var providers: [LLMProvider] = []
+    var resilience = Resilience()
+    var cache = Cache()
+    var rateLimit = RateLimit()
+    var validation = Validation()
+    var server = Server()
+    var auth = Auth()
+
+    struct ConfigError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    /// Reads `path` (when given) and applies the environment overrides of INTERFACE.md.
+    static func load(path: String?, environment: [String: String]) throws -> AppConfig {
+        var config = AppConfig()
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure(code: "config", message: "cannot read config file \(path)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure(code: "config", message: "config file \(path) is not UTF-8")
+            }
+            let table: [String: Any]
+            do {
+                table = try TOMLParser.parse(text)
+            } catch {
+                throw CommandFailure(code: "config", message: "config file \(path): \(error)")
+            }
+            do {
+                try config.apply(table)
+            } catch let error as ConfigError {
+                throw CommandFailure(code: "config", message: "config file \(path): \(error.message)")
+            }
+        }
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let dir = env("RAGCTL_DATA_DIR") { config.dataDir = dir }
+        if let url = env("RAGCTL_LLM_BASE_URL") {
+            if config.providers.isEmpty { config.providers = [LLMProvider()] }
+            config.providers[0].baseURL = url
+        }
+        if let model = env("RAGCTL_LLM_MODEL") {
+            if config.providers.isEmpty { config.providers = [LLMProvider()] }
+            config.providers[0].model = model
+        }
+        if let url = env("RAGCTL_EMBEDDER_BASE_URL") { config.embedder.baseURL = url }
+        if let port = env("RAGCTL_PORT") {
+            guard let value = Int(port), (0...65_535).contains(value) else {
+                throw CommandFailure(code: "config", message: "RAGCTL_PORT must be a port number 0-65535, got \(port)")
+            }
+            config.server.port = value
+        }
+        try config.validate()
+        return config
+    }
+
+    /// Checks ranges and enumerations, naming the key at fault.
+    func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws {
+            if !ok { throw CommandFailure(code: "config", message: "config: \(message)") }
+        }
+        try check(["native", "http"].contains(embedder.kind), "embedder.kind must be native or http, got \(embedder.kind)")
+        for (i, p) in providers.enumerated() {
+            try check(["openai", "anthropic"].contains(p.kind), "llm.providers[\(i)].kind must be openai or anthropic, got \(p.kind)")
+            try check(p.timeout > 0, "llm.providers[\(i)].timeout must be positive")
+        }
+        try check(resilience.maxAttempts >= 1, "resilience.max_attempts must be at least 1")
+        try check(resilience.backoffInitial >= 0 && resilience.backoffMax >= resilience.backoffInitial,
+                  "resilience.backoff_max must be >= backoff_initial >= 0")
+        try check(cache.exactEntries >= 0, "cache.exact_entries must be >= 0")
+        try check((0...1).contains(cache.semanticThreshold), "cache.semantic_threshold must be in [0, 1]")
+        try check((3600...86_400).contains(cache.semanticTTL), "cache.semantic_ttl must be between 3600 and 86400 seconds")
+        try check(["redact", "reject", "off"].contains(validation.pii), "validation.pii must be redact, reject or off")
+        try check(["block", "flag", "off"].contains(validation.promptInjection), "validation.prompt_injection must be block, flag or off")
+        try check((0...65_535).contains(server.port), "server.port must be 0-65535")
+        try check(server.maxBodyBytes > 0, "server.max_body_bytes must be positive")
+    }
+
+    private mutating func apply(_ table: [String: Any]) throws {
+        let known: Set<String> = ["data_dir", "embedder", "llm", "resilience", "cache", "rate_limit", "validation", "server", "auth"]
+        for key in table.keys where !known.contains(key) { throw ConfigError(message: "unknown key \(key)") }
+        if let dir = table["data_dir"] { dataDir = try Self.string(dir, "data_dir") }
+        if let section = try Self.section(table, "embedder") {
+            var r = Reader(section: section, name: "embedder")
+            embedder.kind = try r.string("kind") ?? embedder.kind
+            embedder.modelPath = try r.string("model_path") ?? embedder.modelPath
+            embedder.baseURL = try r.string("base_url") ?? embedder.baseURL
+            embedder.model = try r.string("model") ?? embedder.model
+            embedder.apiKeyEnv = try r.string("api_key_env") ?? embedder.apiKeyEnv
+            try r.finish()
+        }
+        if let llm = try Self.section(table, "llm") {
+            for key in llm.keys where key != "providers" { throw ConfigError(message: "unknown key llm.\(key)") }
+            guard let list = llm["providers"] as? [[String: Any]] else {
+                if llm["providers"] != nil { throw ConfigError(message: "llm.providers must be an array of tables ([[llm.providers]])") }
+                return
+            }
+            providers = try list.enumerated().map { i, section in
+                var r = Reader(section: section, name: "llm.providers[\(i)]")
+                var p = LLMProvider()
+                p.name = try r.string("name") ?? "provider\(i)"
+                p.kind = try r.string("kind") ?? p.kind
+                p.baseURL = try r.string("base_url") ?? p.baseURL
+                p.model = try r.string("model") ?? p.model
+                p.apiKeyEnv = try r.string("api_key_env") ?? p.apiKeyEnv
+                p.timeout = try r.double("timeout") ?? p.timeout
+                try r.finish()
+                return p
+            }
+        }
+        if let section = try Self.section(table, "resilience") {
+            var r = Reader(section: section, name: "resilience")
+            resilience.maxAttempts = try r.int("max_attempts") ?? resilience.maxAttempts
+            resilience.backoffInitial = try r.double("backoff_initial") ?? resilience.backoffInitial
+            resilience.backoffMax = try r.double("backoff_max") ?? resilience.backoffMax
+            resilience.breakerFailures = try r.int("breaker_failures") ?? resilience.breakerFailures
+            resilience.breakerOpen = try r.double("breaker_open") ?? resilience.breakerOpen
+            resilience.deadline = try r.double("deadline") ?? resilience.deadline
+            try r.finish()
+        }
+        if let section = try Self.section(table, "cache") {
+            var r = Reader(section: section, name: "cache")
+            cache.exactEntries = try r.int("exact_entries") ?? cache.exactEntries
+            cache.exactTTL = try r.double("exact_ttl") ?? cache.exactTTL
+            cache.semanticThreshold = try r.double("semantic_threshold") ?? cache.semanticThreshold
+            cache.semanticTTL = try r.double("semantic_ttl") ?? cache.semanticTTL
+            try r.finish()
+        }
+        if let section = try Self.section(table, "rate_limit") {
+            var r = Reader(section: section, name: "rate_limit")
+            rateLimit.userRPM = try r.int("user_rpm") ?? rateLimit.userRPM
+            rateLimit.globalRPM = try r.int("global_rpm") ?? rateLimit.globalRPM
+            rateLimit.userTPM = try r.int("user_tpm") ?? rateLimit.userTPM
+            try r.finish()
+        }
+        if let section = try Self.section(table, "validation") {
+            var r = Reader(section: section, name: "validation")
+            validation.maxQueryChars = try r.int("max_query_chars") ?? validation.maxQueryChars
+            validation.pii = try r.string("pii") ?? validation.pii
+            validation.promptInjection = try r.string("prompt_injection") ?? validation.promptInjection
+            try r.finish()
+        }
+        if let section = try Self.section(table, "server") {
+            var r = Reader(section: section, name: "server")
+            server.host = try r.string("host") ?? server.host
+            server.port = try r.int("port") ?? server.port
+            server.maxBodyBytes = try r.int("max_body_bytes") ?? server.maxBodyBytes
+            try r.finish()
+        }
+        if let section = try Self.section(table, "auth") {
+            var r = Reader(section: section, name: "auth")
+            auth.enabled = try r.bool("enabled") ?? auth.enabled
+            auth.jwtIssuer = try r.string("jwt_issuer") ?? auth.jwtIssuer
+            auth.jwtAudience = try r.string("jwt_audience") ?? auth.jwtAudience
+            auth.jwtHS256SecretEnv = try r.string("jwt_hs256_secret_env") ?? auth.jwtHS256SecretEnv
+            auth.jwksFile = try r.string("jwks_file") ?? auth.jwksFile
+            try r.finish()
+        }
+    }
+
+    private static func section(_ table: [String: Any], _ name: String) throws -> [String: Any]? {
+        guard let value = table[name] else { return nil }
+        guard let section = value as? [String: Any] else { throw ConfigError(message: "\(name) must be a table ([\(name)])") }
+        return section
+    }
+
+    private static func string(_ value: Any, _ key: String) throws -> String {
+        guard let string = value as? String else { throw ConfigError(message: "\(key) must be a string") }
+        return string
+    }
+
+    /// Reads typed keys of one section and rejects keys it did not read (typos).
+    private struct Reader {
+        let section: [String: Any]
+        let name: String
+        var used: Set<String> = []
+
+        init(section: [String: Any], name: String) {
+            self.section = section
+            self.name = name
+        }
+
+        mutating func string(_ key: String) throws -> String? {
+            used.insert(key)
+            guard let value = section[key] else { return nil }
+            guard let string = value as? String else { throw ConfigError(message: "\(name).\(key) must be a string") }
+            return string
+        }
+
+        mutating func int(_ key: String) throws -> Int? {
+            used.insert(key)
+            guard let value = section[key] else { return nil }
+            guard let int = value as? Int else { throw ConfigError(message: "\(name).\(key) must be an integer") }
+            return int
+        }
+
+        mutating func double(_ key: String) throws -> Double? {
+            used.insert(key)
+            guard let value = section[key] else { return nil }
+            if let int = value as? Int { return Double(int) }
+            guard let double = value as? Double else { throw ConfigError(message: "\(name).\(key) must be a number") }
+            return double
+        }
+
+        mutating func bool(_ key: String) throws -> Bool? {
+            used.insert(key)
+            guard let value = section[key] else { return nil }
+            guard let bool = value as? Bool else { throw ConfigError(message: "\(name).\(key) must be true or false") }
+            return bool
+        }
+
+        func finish() throws {
+            if let unknown = section.keys.sorted().first(where: { !used.contains($0) }) {
+                throw ConfigError(message: "unknown key \(name).\(unknown)")
+            }
+        }
+    }
+}

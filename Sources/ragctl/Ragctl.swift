@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import VectorStore
+
+/// `ragctl`: the command-line face of the engine. Each subcommand builds a configuration and calls a library.
+@main
+struct Ragctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ragctl",
+        abstract: "A self-hosted retrieval engine: ingest documents, search them, answer questions with sources.",
+        subcommands: [
+            NamespacesCommand.self,
+            VectorsCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    /// Global options may come before the subcommand (`ragctl --data-dir D namespaces list`), as with `git -C`.
+    /// ArgumentParser only accepts them on the leaf command, so they are moved to the end of the arguments.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        arguments = GlobalOptions.hoist(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as VectorStoreError {
+            CommandFailure.report(code: error.code.rawValue, message: error.description)
+            Foundation.exit(1)
+        } catch let failure as CommandFailure {
+            CommandFailure.report(code: failure.code, message: failure.message)
+            Foundation.exit(failure.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// A runtime failure of a command: printed on stderr (and as `{"error": …}` on stdout under `--json`).
+struct CommandFailure: Error, CustomStringConvertible {
+    var code: String
+    var message: String
+    var exitCode: Int32 = 1
+
+    var description: String { message }
+
+    nonisolated(unsafe) static var jsonOutput = false
+
+    static func report(code: String, message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        if jsonOutput {
+            JSONOutput.print(["error": ["code": code, "message": message]])
+        }
+    }
+}
