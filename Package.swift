@@ -21,14 +21,16 @@ let package = Package(
     ],
     targets: [
         // C shims: system libraries with typed wrappers for what Swift cannot import.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // CBLAS gives only cblas.h's types: the BLAS target loads OpenBLAS at run time (see Sources/BLAS/BLAS.swift).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Storage and clients: know nothing of documents, HTTP routes or embedders' meaning.
-        .target(name: "VectorStore", dependencies: ["CBLAS", "CSQLite"], swiftSettings: kernelSettings),
+        .target(name: "BLAS", dependencies: ["CBLAS"]),
+        .target(name: "VectorStore", dependencies: ["BLAS", "CSQLite"], swiftSettings: kernelSettings),
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),
-        .target(name: "MiniLM", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
+        .target(name: "MiniLM", dependencies: ["BLAS"], swiftSettings: kernelSettings),
 
         // Application layers.
         .target(name: "Ingest", dependencies: ["VectorStore", "CurlHTTP", "MiniLM", "CSQLite"]),

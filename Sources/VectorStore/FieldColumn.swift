@@ -1,6 +1,9 @@
 /// All values of one metadata key across a namespace's rows, split by type so that filters scan flat
 /// arrays. Storage for a type is allocated the first time a row holds a value of that type.
-struct FieldColumn: Sendable {
+///
+/// A class, not a struct: mutating a struct held in a dictionary value copies its arrays on every write,
+/// which made loading quadratic. Mutated only under the owning namespace's write lock.
+final class FieldColumn: @unchecked Sendable {
     private(set) var count = 0
     var strings: StringColumn?
     var numbers: [Double]?       // NaN = absent (NaN is rejected on input)
@@ -20,7 +23,7 @@ struct FieldColumn: Sendable {
         return kinds
     }
 
-    mutating func append(_ value: MetadataValue?) {
+    func append(_ value: MetadataValue?) {
         count += 1
         strings?.append(nil)
         numbers?.append(.nan)
@@ -29,7 +32,7 @@ struct FieldColumn: Sendable {
         if let value { set(count - 1, value) }
     }
 
-    mutating func set(_ row: Int, _ value: MetadataValue?) {
+    func set(_ row: Int, _ value: MetadataValue?) {
         strings?.set(row, nil)
         numbers?[row] = .nan
         bools?[row] = 2
@@ -59,7 +62,7 @@ struct FieldColumn: Sendable {
         return nil
     }
 
-    mutating func moveLast(to row: Int) {
+    func moveLast(to row: Int) {
         strings?.moveLast(to: row)
         if numbers != nil { numbers![row] = numbers![count - 1]; numbers!.removeLast() }
         if bools != nil { bools![row] = bools![count - 1]; bools!.removeLast() }
@@ -67,7 +70,7 @@ struct FieldColumn: Sendable {
         count -= 1
     }
 
-    mutating func removeLast() {
+    func removeLast() {
         strings?.removeLast()
         numbers?.removeLast()
         bools?.removeLast()

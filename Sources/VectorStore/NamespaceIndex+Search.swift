@@ -1,3 +1,4 @@
+import BLAS
 import CBLAS
 import Dispatch
 
@@ -14,16 +15,48 @@ extension NamespaceIndex {
             var heap = TopK(k: k, ids: ids)
             let d = dimension
             let base = UnsafePointer(matrix.base)
+            let blocked = d % 16 == 0
+            // Rows are scored four at a time when the dimension allows it; `pending` collects them.
+            var pending: (Int, Int, Int, Int) = (0, 0, 0, 0)
+            var pendingCount = 0
+            @inline(__always) func flush4() {
+                let s = SearchKernel.dot4(query, base + pending.0 * d, base + pending.1 * d, base + pending.2 * d,
+                                          base + pending.3 * d, d)
+                let threshold = heap.threshold
+                if s.max() >= threshold {
+                    heap.consider(s[0], Int32(pending.0))
+                    heap.consider(s[1], Int32(pending.1))
+                    heap.consider(s[2], Int32(pending.2))
+                    heap.consider(s[3], Int32(pending.3))
+                }
+            }
+            @inline(__always) func score(_ row: Int) {
+                guard blocked else {
+                    let s = SearchKernel.dot(query, base + row * d, d)
+                    if s >= heap.threshold { heap.consider(s, Int32(row)) }
+                    return
+                }
+                switch pendingCount {
+                case 0: pending.0 = row
+                case 1: pending.1 = row
+                case 2: pending.2 = row
+                default:
+                    pending.3 = row
+                    flush4()
+                    pendingCount = 0
+                    return
+                }
+                pendingCount += 1
+            }
             if let candidates {
-                candidates.forEachRow { row in
-                    let score = SearchKernel.dot(query, base + row * d, d)
-                    if score >= heap.threshold { heap.consider(score, Int32(row)) }
-                }
+                candidates.forEachRow(score)
             } else {
-                for row in 0..<count {
-                    let score = SearchKernel.dot(query, base + row * d, d)
-                    if score >= heap.threshold { heap.consider(score, Int32(row)) }
-                }
+                for row in 0..<count { score(row) }
+            }
+            let tail = [pending.0, pending.1, pending.2]
+            for row in tail.prefix(pendingCount) {
+                let s = SearchKernel.dot(query, base + row * d, d)
+                if s >= heap.threshold { heap.consider(s, Int32(row)) }
             }
             return heap.sorted()
         }
@@ -77,7 +110,7 @@ extension NamespaceIndex {
                 tileBase = UnsafePointer(matrix.row(start))
             }
             // scores[q][i] = queries[q] · tile[i]
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queryCount), Int32(rows), Int32(d),
+            BLAS.sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queryCount), Int32(rows), Int32(d),
                         1, queries, Int32(d), tileBase, Int32(d), 0, scores, Int32(rows))
             for q in 0..<queryCount {
                 let line = scores + q * rows

@@ -47,7 +47,7 @@ final class NamespaceIndex: @unchecked Sendable {
             documents.set(row, documentID)
             levelCounts[Int(levels[row])] -= 1
             levels[row] = level
-            for key in fields.keys where metadata[key] == nil { fields[key]!.set(row, nil) }
+            for (key, column) in fields where metadata[key] == nil { column.set(row, nil) }
         } else {
             row = ids.count
             matrix.append(vector)
@@ -55,12 +55,18 @@ final class NamespaceIndex: @unchecked Sendable {
             rowOf[id] = Int32(row)
             documents.append(documentID)
             levels.append(level)
-            for key in fields.keys { fields[key]!.append(nil) }
+            for column in fields.values { column.append(nil) }
         }
         levelCounts[Int(level)] += 1
         for (key, value) in metadata where key != MetadataKey.accessLevel {
-            if fields[key] == nil { fields[key] = FieldColumn(rows: ids.count) }
-            fields[key]!.set(row, value)
+            let column: FieldColumn
+            if let existing = fields[key] {
+                column = existing
+            } else {
+                column = FieldColumn(rows: ids.count)
+                fields[key] = column
+            }
+            column.set(row, value)
         }
     }
 
@@ -75,7 +81,7 @@ final class NamespaceIndex: @unchecked Sendable {
         documents.moveLast(to: row)
         levels[row] = levels[last]
         levels.removeLast()
-        for key in fields.keys { fields[key]!.moveLast(to: row) }
+        for column in fields.values { column.moveLast(to: row) }
         if row != last {
             let moved = ids[last]
             ids[row] = moved

@@ -1,4 +1,4 @@
-import CBLAS
+import BLAS
 import Foundation
 
 /// A durable, exact vector store: namespaces of unit vectors with metadata, searched by cosine similarity.
@@ -41,8 +41,11 @@ public final class VectorStore: @unchecked Sendable {
     public init(path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
         self.configuration = configuration
-        // Queries are parallelised across rows and requests by us; BLAS threads inside one call only contend.
-        openblas_set_num_threads(1)
+        do {
+            try BLAS.load()
+        } catch {
+            throw VectorStoreError(.storage, "\(error)", context: path)
+        }
         writer = try SQLiteConnection(path: path, synchronous: configuration.durability.rawValue)
         try writer.migrate(StoreSchema.migrations + configuration.migrations)
         reader = try SQLiteConnection(path: path, readOnly: true)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The demo `make demo` runs: the main job on Fixtures/, offline, on the embedded default (no server).
+set -euo pipefail
+RAGCTL="$1"
+DATA="$2"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+rm -rf "$DATA"
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+step "$RAGCTL" --data-dir "$DATA" namespaces create demo --dim 16
+step "$RAGCTL" --data-dir "$DATA" vectors upsert demo --file "$HERE/vectors.jsonl"
+step "$RAGCTL" --data-dir "$DATA" namespaces list
+step "$RAGCTL" --data-dir "$DATA" vectors search demo --vector-file "$HERE/query-vector.json" --top-k 5
+step "$RAGCTL" --data-dir "$DATA" vectors search demo --vector-file "$HERE/query-vector.json" --top-k 3 \
+    --filter '{"$and": [{"category": {"$in": ["security", "billing"]}}, {"created_at": {"$gte": "2026-03-01T00:00:00Z"}}]}' \
+    --clearance internal --json
