@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
     ],
     targets: [
         // C shims: system libraries with typed wrappers for what Swift cannot import.
@@ -33,7 +34,8 @@ let package = Package(
         .target(name: "MiniLM", dependencies: ["BLAS"], swiftSettings: kernelSettings),
 
         // Application layers.
-        .target(name: "Ingest", dependencies: ["VectorStore", "CurlHTTP", "MiniLM", "CSQLite"]),
+        .target(name: "Ingest", dependencies: ["VectorStore", "CurlHTTP", "MiniLM",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Retrieval", dependencies: ["Ingest", "VectorStore", "CurlHTTP"]),
         .executableTarget(name: "ragctl", dependencies: [
             "Retrieval", "Ingest", "VectorStore", "MiniLM",
@@ -41,7 +43,7 @@ let package = Package(
         ], swiftSettings: kernelSettings),
 
         // Tests: one target per module, shared helpers in TestSupport.
-        .target(name: "TestSupport", dependencies: ["VectorStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["VectorStore"], path: "Tests/TestSupport", exclude: ["scripted_upstream.py"]),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "TestSupport", "ragctl"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"]),

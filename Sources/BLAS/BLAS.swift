@@ -39,10 +39,41 @@ public enum BLAS {
                              _ m: Int32, _ n: Int32, _ k: Int32, _ alpha: Float,
                              _ a: UnsafePointer<Float>?, _ lda: Int32, _ b: UnsafePointer<Float>?, _ ldb: Int32,
                              _ beta: Float, _ c: UnsafeMutablePointer<Float>?, _ ldc: Int32) {
+        loaded.sgemm!(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    @inline(__always)
+    public static func sgemv(_ order: CBLAS_ORDER, _ trans: CBLAS_TRANSPOSE, _ m: Int32, _ n: Int32, _ alpha: Float,
+                             _ a: UnsafePointer<Float>?, _ lda: Int32, _ x: UnsafePointer<Float>?, _ incX: Int32,
+                             _ beta: Float, _ y: UnsafeMutablePointer<Float>?, _ incY: Int32) {
+        loaded.sgemv!(order, trans, m, n, alpha, a, lda, x, incX, beta, y, incY)
+    }
+
+    @inline(__always)
+    public static func sdot(_ n: Int32, _ x: UnsafePointer<Float>?, _ incX: Int32, _ y: UnsafePointer<Float>?, _ incY: Int32) -> Float {
+        loaded.sdot!(n, x, incX, y, incY)
+    }
+
+    @inline(__always)
+    public static func snrm2(_ n: Int32, _ x: UnsafePointer<Float>?, _ incX: Int32) -> Float {
+        loaded.snrm2!(n, x, incX)
+    }
+
+    @inline(__always)
+    public static func sscal(_ n: Int32, _ alpha: Float, _ x: UnsafeMutablePointer<Float>?, _ incX: Int32) {
+        loaded.sscal!(n, alpha, x, incX)
+    }
+
+    /// Sets the threads OpenBLAS uses inside one call (we keep 1 and parallelise across calls).
+    public static func setThreads(_ count: Int) {
+        loaded.set_num_threads?(Int32(count))
+    }
+
+    private static var loaded: cblasshim_library {
         guard case .success(let lib) = library else {
             fatalError("OpenBLAS is not available; call BLAS.load() at start-up to report it")
         }
-        lib.sgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        return lib
     }
 
     private static func load() -> Result<cblasshim_library, LoadError> {
@@ -54,12 +85,12 @@ public enum BLAS {
         if let custom = getenv("RAGCTL_BLAS_LIBRARY") { names.insert(String(cString: custom), at: 0) }
         for name in names {
             let lib = cblasshim_open(name)
-            if lib.handle != nil, lib.sgemm != nil {
+            if lib.handle != nil, lib.sgemm != nil, lib.sgemv != nil, lib.sdot != nil, lib.snrm2 != nil, lib.sscal != nil {
                 // Parallelism is ours (across queries and batches); BLAS threads inside a call only contend.
                 lib.set_num_threads?(1)
                 return .success(lib)
             }
-            tried.append("\(name): \(lib.handle == nil ? String(cString: cblasshim_dlerror()) : "no cblas_sgemm")")
+            tried.append("\(name): \(lib.handle == nil ? String(cString: cblasshim_dlerror()) : "missing cblas_sgemm, sgemv, sdot, snrm2 or sscal")")
         }
         return .failure(LoadError(message: "cannot load OpenBLAS (install libopenblas-dev): " + tried.joined(separator: "; ")))
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Ingest
+import Retrieval
 import VectorStore
 
 /// `ragctl`: the command-line face of the engine. Each subcommand builds a configuration and calls a library.
@@ -9,6 +11,11 @@ struct Ragctl: AsyncParsableCommand {
         commandName: "ragctl",
         abstract: "A self-hosted retrieval engine: ingest documents, search them, answer questions with sources.",
         subcommands: [
+            IngestCommand.self,
+            SearchCommand.self,
+            DocumentsCommand.self,
+            JobsCommand.self,
+            EmbedCommand.self,
             NamespacesCommand.self,
             VectorsCommand.self,
             BenchCommand.self,
@@ -27,6 +34,12 @@ struct Ragctl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as IngestError {
+            CommandFailure.report(code: error.code.rawValue, message: error.description)
+            Foundation.exit(1)
+        } catch let error as RetrievalError {
+            CommandFailure.report(code: error.code.rawValue, message: error.description)
+            Foundation.exit(1)
         } catch let error as VectorStoreError {
             CommandFailure.report(code: error.code.rawValue, message: error.description)
             Foundation.exit(1)

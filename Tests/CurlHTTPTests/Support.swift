@@ -21,3 +21,21 @@ func closedPort() throws -> Int {
     upstream.stop()
     return port
 }
+
+/// Polls the upstream's stats every 20 ms until `condition` holds, and returns them.
+/// The generous default `timeout` (seconds) only matters when the condition never comes true: parallel
+/// suites can stall a test task for a long time on 2 cores.
+@discardableResult
+func eventually(_ upstream: ScriptedUpstream, timeout: Double = 60,
+                _ condition: (ScriptedUpstream.Stats) -> Bool) async throws -> ScriptedUpstream.Stats {
+    let start = ContinuousClock.now
+    while true {
+        let stats = try upstream.stats()
+        if condition(stats) { return stats }
+        if seconds(since: start) > timeout {
+            Issue.record("condition not met within \(timeout) s; last stats: in_flight \(stats.inFlight), disconnects \(stats.disconnects), counts \(stats.counts)")
+            return stats
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}

@@ -81,6 +81,8 @@ public final class ScriptedUpstream: @unchecked Sendable {
     /// the default (successful) reply is back. Path `"*"` matches requests to paths without their own queue.
     ///
     /// Example: `[["status": 429, "headers": ["Retry-After": "1"]], ["delay": 3.0], ["die": true], ["ok": true]]`.
+    /// Prefer `hold` + `release(path:)` over `delay` when a test must act while a request is in flight:
+    /// parallel tests on 2 cores can stall a test task for seconds, so wall-clock races are flaky.
     /// - Throws: `Failure` if the actions are not JSON-serialisable or the server rejects them.
     public func script(path: String, actions: [[String: Any]]) throws {
         let data = try JSONSerialization.data(withJSONObject: ["path": path, "actions": actions])
@@ -100,8 +102,9 @@ public final class ScriptedUpstream: @unchecked Sendable {
         }
     }
 
-    /// Lets a stream that a `["hold": seconds]` action paused after its first chunk on `path` go on.
-    /// A release sent before the stream reaches its pause is kept and lets it through at once.
+    /// Opens the gate for requests on `path` parked by a `["hold": seconds]` action (before replying) or a
+    /// `["hold_stream": seconds]` action (after a stream's first chunk). The gate stays open, so a release
+    /// sent early lets later held requests through at once, until a new hold is scripted for `path`.
     public func release(path: String) throws {
         let reply = try command("RELEASE " + path)
         guard reply == "OK" else { throw Failure(description: "RELEASE \(path) answered \(reply)") }
@@ -169,8 +172,19 @@ extension ScriptedUpstream {
         public let counts: [String: Int]
         /// Distinct client connections that carried at least one non-control request.
         public let connections: Int
+        /// Requests being served right now (including ones sleeping on `delay` or `hold`).
+        public let inFlight: Int
+        /// The most requests ever served at once.
+        public let maxInFlight: Int
+        /// Replies cut short because the client went away (seen when a write fails, e.g. mid-stream).
+        public let disconnects: Int
         /// The last 200 requests, oldest first.
         public let requests: [Request]
+
+        enum CodingKeys: String, CodingKey {
+            case counts, connections, requests, disconnects
+            case inFlight = "in_flight", maxInFlight = "max_in_flight"
+        }
 
         /// Requests seen for `path` (0 if none).
         public func count(_ path: String) -> Int { counts[path] ?? 0 }

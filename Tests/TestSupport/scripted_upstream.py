@@ -18,9 +18,14 @@ Provider routes (default replies are successes):
 
 Control (HTTP or stdin lines):
   POST /_script   {"path": "/v1/chat/completions", "actions": [...]}  (or a list of such objects)
-  GET  /_stats    {"counts": {path: n}, "connections": n, "requests": [last 200 requests]}
-                  (connections: distinct TCP connections that carried a non-control request)
-  POST /_release  {"path": p}: lets a stream held by a "hold" action on path p go on
+  GET  /_stats    {"counts": {path: n}, "connections": n, "in_flight": n, "max_in_flight": n,
+                   "disconnects": n, "requests": [last 200 requests]}
+                  connections: distinct TCP connections that carried a non-control request;
+                  in_flight / max_in_flight: requests being served now / at most at once;
+                  disconnects: replies cut short because the client went away (noticed at once
+                  while a request is held, otherwise when a write fails)
+  POST /_release  {"path": p}: lets requests held by "hold"/"hold_stream" on path p go on (the gate
+                  stays open until a new hold is scripted for p)
   POST /_reset    clears scripts and stats
   stdin: "SCRIPT <json>" -> "OK", "STATS" -> "STATS <json>", "RELEASE <path>" -> "OK", "RESET" -> "OK";
   each reply is one line.
@@ -31,13 +36,15 @@ Keys, combinable:
   status: int, headers: {..}, body: str | JSON     -> that reply (status alone: an OpenAI-style error body)
   ok: true -> the default reply                    content: the assistant text of the default reply
   chunk_delay: seconds between streamed chunks      raw_sse: [str, ...] -> streamed verbatim (chunked)
-  hold: seconds -> a stream stops after its first chunk until released (RELEASE / _release) or timed out
+  hold: seconds -> wait (after delay) until released (RELEASE / _release) or timed out, then act
+  hold_stream: seconds -> a stream pauses after its first chunk until released or timed out
   drip: [str, ...] with chunk_delay -> a non-SSE chunked body sent piece by piece
 """
 import hashlib
 import json
 import math
 import random
+import select
 import signal
 import socket
 import sys
@@ -62,12 +69,18 @@ class State:
             self.requests = []
             self.connections = 0
             self.holds = {}
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.disconnects = 0
 
     def add_script(self, spec):
         specs = spec if isinstance(spec, list) else [spec]
         with self.lock:
             for s in specs:
-                self.scripts.setdefault(s["path"], []).extend(s.get("actions", []))
+                actions = s.get("actions", [])
+                self.scripts.setdefault(s["path"], []).extend(actions)
+                if any(a.get("hold") or a.get("hold_stream") for a in actions):
+                    self.holds[s["path"]] = threading.Event()  # a new hold starts closed
 
     def next_action(self, path):
         with self.lock:
@@ -82,13 +95,28 @@ class State:
             return self.holds.setdefault(path, threading.Event())
 
     def release(self, path):
-        self.hold_event(path).set()
+        self.hold_event(path).set()  # stays open until the next hold is scripted for path
 
-    def wait_release(self, path, timeout):
+    def wait_release(self, path, timeout, conn):
+        """Waits for RELEASE of path; raises ConnectionResetError as soon as the client hangs up."""
         event = self.hold_event(path)
-        released = event.wait(timeout)
-        event.clear()
-        return released
+        deadline = time.monotonic() + timeout
+        while not event.wait(0.02):
+            if peer_closed(conn):
+                raise ConnectionResetError("client went away while held")
+            if time.monotonic() >= deadline:
+                return False
+        return True
+
+    def begin(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def end(self, disconnected):
+        with self.lock:
+            self.in_flight -= 1
+            self.disconnects += 1 if disconnected else 0
 
     def record(self, path, method, headers, body, client_port):
         with self.lock:
@@ -106,10 +134,20 @@ class State:
     def stats(self):
         with self.lock:
             return {"counts": dict(self.counts), "connections": self.connections,
-                    "requests": list(self.requests)}
+                    "in_flight": self.in_flight, "max_in_flight": self.max_in_flight,
+                    "disconnects": self.disconnects, "requests": list(self.requests)}
 
 
 STATE = State(8)
+
+
+def peer_closed(conn):
+    """True when the client has closed (or reset) its end; it sends nothing while awaiting our reply."""
+    try:
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable) and conn.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def embedding(text, dimension):
@@ -209,8 +247,8 @@ class Handler(BaseHTTPRequestHandler):
         delay = float(action.get("chunk_delay", 0) or 0)
         self.start_chunked(200, content_type, headers)
         for i, item in enumerate(items):
-            if i == 1 and action.get("hold"):
-                STATE.wait_release(self.path.split("?", 1)[0], float(action["hold"]))
+            if i == 1 and action.get("hold_stream"):
+                STATE.wait_release(self.path.split("?", 1)[0], float(action["hold_stream"]), self.connection)
             elif i and delay:
                 time.sleep(delay)
             self.chunk(item)
@@ -219,33 +257,43 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, method):
         path = self.path.split("?", 1)[0]
         body = self.read_body()
+        if path.startswith("/_"):
+            return self.control(method, path, body)
+        STATE.begin()
+        disconnected = False
         try:
-            if path.startswith("/_"):
-                return self.control(method, path, body)
-            if not self.counted:
-                self.counted = True
-                STATE.new_connection()
-            STATE.record(path, method, {k: v for k, v in self.headers.items()}, body,
-                         self.client_address[1])
-            action = STATE.next_action(path) or {}
-            if action.get("delay"):
-                time.sleep(float(action["delay"]))
-            if action.get("die"):
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                return
-            if "raw_sse" in action:
-                return self.stream(action["raw_sse"], action, action.get("headers"))
-            if "drip" in action:
-                return self.stream(action["drip"], action, action.get("headers"), "application/octet-stream")
-            if "status" in action and not action.get("ok"):
-                return self.scripted_reply(action)
-            self.default_reply(method, path, body, action)
-        except (BrokenPipeError, ConnectionResetError):
+            self.serve(method, path, body)
+        except ConnectionError:  # broken pipe, reset: the client went away
+            disconnected = True
             self.close_connection = True
+        finally:
+            STATE.end(disconnected)
+
+    def serve(self, method, path, body):
+        if not self.counted:
+            self.counted = True
+            STATE.new_connection()
+        STATE.record(path, method, {k: v for k, v in self.headers.items()}, body,
+                     self.client_address[1])
+        action = STATE.next_action(path) or {}
+        if action.get("delay"):
+            time.sleep(float(action["delay"]))
+        if action.get("hold"):
+            STATE.wait_release(path, float(action["hold"]), self.connection)
+        if action.get("die"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if "raw_sse" in action:
+            return self.stream(action["raw_sse"], action, action.get("headers"))
+        if "drip" in action:
+            return self.stream(action["drip"], action, action.get("headers"), "application/octet-stream")
+        if "status" in action and not action.get("ok"):
+            return self.scripted_reply(action)
+        self.default_reply(method, path, body, action)
 
     def scripted_reply(self, action):
         status = int(action["status"])

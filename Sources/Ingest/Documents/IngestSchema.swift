@@ -1,0 +1,64 @@
+import VectorStore
+
+/// Tables Ingest keeps in the store's SQLite file, beside the vectors. Shipped migrations are never edited.
+public enum IngestSchema {
+    public static let migrations: [Migration] = [
+        Migration("ingest.v1.documents_chunks_cache_jobs", """
+            CREATE TABLE documents (
+                namespace TEXT NOT NULL,
+                id TEXT NOT NULL,
+                title TEXT,
+                source_url TEXT NOT NULL,
+                uploaded_at REAL NOT NULL,
+                chunk_count INTEGER NOT NULL DEFAULT 0,
+                last_indexed_at REAL NOT NULL,
+                content_hash TEXT NOT NULL,
+                signature TEXT NOT NULL,
+                metadata TEXT NOT NULL DEFAULT '{}',
+                access_level TEXT NOT NULL DEFAULT 'public',
+                language TEXT NOT NULL DEFAULT 'und',
+                format TEXT,
+                size_bytes INTEGER,
+                PRIMARY KEY (namespace, id)
+            );
+            CREATE INDEX idx_documents_last_indexed ON documents(last_indexed_at);
+            CREATE UNIQUE INDEX documents_by_source ON documents(namespace, source_url);
+            CREATE TABLE chunks (
+                namespace TEXT NOT NULL,
+                id TEXT NOT NULL,
+                document_id TEXT NOT NULL,
+                ordinal INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                start_offset INTEGER NOT NULL,
+                end_offset INTEGER NOT NULL,
+                heading_path TEXT NOT NULL DEFAULT '',
+                token_count INTEGER NOT NULL,
+                text_hash TEXT NOT NULL,
+                PRIMARY KEY (namespace, id)
+            );
+            CREATE INDEX chunks_by_document ON chunks(namespace, document_id, ordinal);
+            CREATE TABLE embedding_cache (
+                model TEXT NOT NULL,
+                text_hash TEXT NOT NULL,
+                vector BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                PRIMARY KEY (model, text_hash)
+            );
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                started_at REAL,
+                finished_at REAL,
+                pid INTEGER,
+                request TEXT NOT NULL DEFAULT '{}',
+                progress TEXT NOT NULL DEFAULT '{}',
+                errors TEXT NOT NULL DEFAULT '[]',
+                message TEXT
+            );
+            CREATE INDEX jobs_by_created ON jobs(created_at DESC);
+            """),
+    ]
+}

@@ -1,0 +1,18 @@
+/// The one error type of the Retrieval module: a code, a message naming the input at fault, and context.
+public struct RetrievalError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable {
+        case invalidQuery = "invalid_query"
+        case unsupported = "unsupported"
+        case embedderMismatch = "embedder_mismatch"
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

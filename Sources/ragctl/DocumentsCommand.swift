@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import VectorStore
+
+struct DocumentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "documents", abstract: "List, show and delete ingested documents.",
+        subcommands: [List.self, Show.self, Delete.self])
+
+    static func openStore(_ global: GlobalOptions) throws -> VectorStore {
+        var configuration = VectorStore.Configuration()
+        configuration.migrations = IngestSchema.migrations
+        return try global.openStore(configuration: configuration)
+    }
+
+    static func object(_ d: DocumentRecord) -> [String: Any] {
+        ["id": d.id, "source": d.source, "title": d.title, "chunk_count": d.chunkCount, "content_hash": d.contentHash,
+         "access_level": d.accessLevel, "language": d.language, "format": d.format ?? NSNull(), "size_bytes": d.sizeBytes ?? NSNull(),
+         "last_indexed_at": Timestamp(d.lastIndexedAt), "metadata": d.metadata]
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the documents of a namespace.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Namespace.") var namespace: String
+        @Flag(help: "Print JSON: {\"documents\": [{\"id\", \"source\", \"title\", \"chunk_count\", \"content_hash\", \"access_level\", \"language\"}]}.")
+        var json = false
+
+        func run() throws {
+            CommandFailure.jsonOutput = json
+            let store = try DocumentsCommand.openStore(global)
+            _ = try store.namespace(namespace)
+            let documents = try DocumentRepository(store: store).list(namespace: namespace)
+            if json { JSONOutput.print(["documents": documents.map(DocumentsCommand.object)]); return }
+            if documents.isEmpty { print("no documents in \(namespace)"); return }
+            for d in documents {
+                print(pad(String(d.id.prefix(12)), 14) + pad(String(d.chunkCount), 6) + pad(d.language, 5) + pad(d.accessLevel, 11) + d.source)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a document and its chunks.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Namespace.") var namespace: String
+        @Argument(help: "Document id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            CommandFailure.jsonOutput = json
+            let store = try DocumentsCommand.openStore(global)
+            let repository = DocumentRepository(store: store)
+            guard let document = try repository.get(namespace: namespace, id: id) else {
+                throw CommandFailure(code: "not_found", message: "no document \(id) in namespace \(namespace)")
+            }
+            let chunks = try repository.chunks(namespace: namespace, documentID: id)
+            if json {
+                var object = DocumentsCommand.object(document)
+                object["chunks"] = chunks.map { ["id": $0.id, "ordinal": $0.ordinal, "text": $0.text, "start": $0.start, "end": $0.end,
+                                                 "heading_path": $0.headingPath, "token_count": $0.tokenCount] as [String: Any] }
+                JSONOutput.print(object)
+                return
+            }
+            print("\(document.title) — \(document.source) (\(document.chunkCount) chunks, \(document.language), \(document.accessLevel))")
+            for chunk in chunks {
+                print("\n#\(chunk.ordinal) [\(chunk.headingPath)] \(chunk.tokenCount) tokens\n\(chunk.text)")
+            }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a document with its chunks and vectors.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Namespace.") var namespace: String
+        @Argument(help: "Document id.") var id: String
+
+        func run() throws {
+            let store = try DocumentsCommand.openStore(global)
+            let repository = DocumentRepository(store: store)
+            guard try repository.get(namespace: namespace, id: id) != nil else {
+                throw CommandFailure(code: "not_found", message: "no document \(id) in namespace \(namespace)")
+            }
+            try store.write { tx in
+                try tx.delete(documentID: id, from: namespace)
+                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(id)])
+                try tx.execute("DELETE FROM documents WHERE namespace = ? AND id = ?", [.text(namespace), .text(id)])
+            }
+            print("deleted document \(id)")
+        }
+    }
+}
+
+/// Seconds since 1970 as RFC 3339 text.
+func Timestamp(_ seconds: Double) -> String {
+    let formatter = ISO8601DateFormatter()
+    return formatter.string(from: Date(timeIntervalSince1970: seconds))
+}
