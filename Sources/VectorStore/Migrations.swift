@@ -40,6 +40,10 @@ enum StoreSchema {
 
 extension SQLiteConnection {
     /// Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.
+    ///
+    /// Migration names start with their module (`vectorstore.`, `ingest.`): a file may carry another module's
+    /// tables that this opener does not use, but an unknown migration of a module it does use means the file
+    /// was written by a newer build.
     /// - Throws: `schemaTooNew` when the file records migrations this build does not know.
     func migrate(_ migrations: [Migration]) throws {
         try execute("""
@@ -50,7 +54,10 @@ extension SQLiteConnection {
         var applied: [String] = []
         while try select.step() { applied.append(select.string(0) ?? "") }
         let known = Set(migrations.map(\.name))
-        if let unknown = applied.first(where: { !known.contains($0) }) {
+        let modules = Set(migrations.map { $0.name.split(separator: ".").first.map(String.init) ?? "" })
+        if let unknown = applied.first(where: { name in
+            !known.contains(name) && modules.contains(name.split(separator: ".").first.map(String.init) ?? "")
+        }) {
             throw VectorStoreError(.schemaTooNew,
                 "the database was written by a newer version (unknown migration \(unknown)); upgrade ragctl", context: path)
         }

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine on this machine (build with -c release).",
-        subcommands: [BenchSearch.self]
+        subcommands: [BenchSearch.self, BenchIngest.self]
     )
 }
 

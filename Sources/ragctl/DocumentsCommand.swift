@@ -8,11 +8,7 @@ struct DocumentsCommand: ParsableCommand {
         commandName: "documents", abstract: "List, show and delete ingested documents.",
         subcommands: [List.self, Show.self, Delete.self])
 
-    static func openStore(_ global: GlobalOptions) throws -> VectorStore {
-        var configuration = VectorStore.Configuration()
-        configuration.migrations = IngestSchema.migrations
-        return try global.openStore(configuration: configuration)
-    }
+    static func openStore(_ global: GlobalOptions) throws -> VectorStore { try global.openStore() }
 
     static func object(_ d: DocumentRecord) -> [String: Any] {
         ["id": d.id, "source": d.source, "title": d.title, "chunk_count": d.chunkCount, "content_hash": d.contentHash,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import VectorStore
 
 /// Options every command accepts: where the store lives and which config file to read.
@@ -58,7 +59,11 @@ struct GlobalOptions: ParsableArguments {
         return try AppConfig.load(path: path, environment: environment)
     }
 
+    /// Opens the store with every module's migrations: all commands must agree on the schema, or a file
+    /// written by `ingest` would look "newer" to `namespaces`.
     func openStore(configuration: VectorStore.Configuration = VectorStore.Configuration()) throws -> VectorStore {
-        try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
+        var configuration = configuration
+        configuration.migrations = IngestSchema.migrations
+        return try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
     }
 }

@@ -43,9 +43,7 @@ struct IngestCommand: AsyncParsableCommand {
     func run() async throws {
         CommandFailure.jsonOutput = json
         let config = try global.loadConfig()
-        var storeConfig = VectorStore.Configuration()
-        storeConfig.migrations = IngestSchema.migrations
-        let store = try global.openStore(configuration: storeConfig)
+        let store = try global.openStore()
         let embedder = try await embedderOptions.make(config)
         var options = IngestOptions(namespace: namespace, paths: paths)
         options.category = category

@@ -206,10 +206,17 @@ import TestSupport
         let dir = TemporaryDirectory("schema")
         _ = try VectorStore(directory: dir.path)
         var config = VectorStore.Configuration()
-        config.migrations = [Migration("future.v1", "CREATE TABLE future(x)")]
+        config.migrations = [Migration("othermodule.v1.tables", "CREATE TABLE other(x)")]
         _ = try VectorStore(directory: dir.path, configuration: config)
-        // Opened again by a build that does not know `future.v1`.
-        #expect { try VectorStore(directory: dir.path) } throws: { ($0 as? VectorStoreError)?.code == .schemaTooNew }
+        // Another module's tables are no obstacle to a store that does not use them.
+        _ = try VectorStore(directory: dir.path)
+        // A migration of the store's own module that this build does not know: written by a newer version.
+        var newer = VectorStore.Configuration()
+        newer.migrations = [Migration("vectorstore.v99.future", "CREATE TABLE future(x)")]
+        _ = try VectorStore(directory: dir.path, configuration: newer)
+        #expect { try VectorStore(directory: dir.path) } throws: {
+            ($0 as? VectorStoreError)?.code == .schemaTooNew && "\($0)".contains("vectorstore.v99.future")
+        }
     }
 }
 
