@@ -6,6 +6,8 @@ import Foundation
 final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
+    /// Prepared statements by SQL text, reused across calls (preparing cost more than running small inserts).
+    private var statements: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database at `path` in WAL mode.
     /// - Parameter synchronous: `FULL` makes every commit durable against power loss, `NORMAL` only against
@@ -31,6 +33,7 @@ final class SQLiteConnection {
     }
 
     deinit {
+        statements.removeAll()
         sqlite3_close_v2(handle)
     }
 
@@ -49,6 +52,19 @@ final class SQLiteConnection {
 
     func prepare(_ sql: String) throws -> Statement {
         try Statement(connection: self, sql: sql)
+    }
+
+    /// A prepared statement from the cache, reset and with no bindings. The caller must not keep it across
+    /// another `cached` call with the same SQL.
+    func cached(_ sql: String) throws -> Statement {
+        if let statement = statements[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql)
+        if statements.count > 256 { statements.removeAll() }
+        statements[sql] = statement
+        return statement
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back if it throws. The commit is durable when this

@@ -265,7 +265,8 @@ public final class VectorStore: @unchecked Sendable {
     /// Runs a read-only SQL query on the store's database (for modules with their own tables).
     public func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
         try readLock.withLock {
-            let statement = try reader.prepare(sql)
+            let statement = try reader.cached(sql)
+            defer { statement.reset() }
             statement.bind(arguments)
             var rows: [[SQLValue]] = []
             while try statement.step() { rows.append(statement.row()) }

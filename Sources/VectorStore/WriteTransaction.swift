@@ -34,7 +34,7 @@ public final class WriteTransaction {
             let metadata = try RecordValidation.normalisedMetadata(record.metadata, id: record.id, namespace: namespace, now: now)
             prepared.append(VectorRecord(id: record.id, documentID: record.documentID, vector: vector, metadata: metadata))
         }
-        let statement = try store.writer.prepare("""
+        let statement = try store.writer.cached("""
             INSERT INTO vectors(namespace_id, id, document_id, vector, metadata, updated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(namespace_id, id) DO UPDATE SET document_id = excluded.document_id, vector = excluded.vector,
                 metadata = excluded.metadata, updated_at = excluded.updated_at
@@ -57,7 +57,7 @@ public final class WriteTransaction {
     @discardableResult
     public func delete(ids: [String], from namespace: String) throws -> Int {
         let namespaceID = try store.namespaceID(namespace)
-        let statement = try store.writer.prepare("DELETE FROM vectors WHERE namespace_id = ? AND id = ?")
+        let statement = try store.writer.cached("DELETE FROM vectors WHERE namespace_id = ? AND id = ?")
         var removed = 0
         for id in ids {
             statement.bind(1, namespaceID)
@@ -74,24 +74,26 @@ public final class WriteTransaction {
     @discardableResult
     public func delete(documentID: String, from namespace: String) throws -> Int {
         let namespaceID = try store.namespaceID(namespace)
-        let select = try store.writer.prepare("SELECT id FROM vectors WHERE namespace_id = ? AND document_id = ?")
+        let select = try store.writer.cached("SELECT id FROM vectors WHERE namespace_id = ? AND document_id = ?")
         select.bind(1, namespaceID)
         select.bind(2, documentID)
         var ids: [String] = []
         while try select.step() { ids.append(select.string(0) ?? "") }
+        select.reset()
         return try delete(ids: ids, from: namespace)
     }
 
     /// Runs a statement of another module's tables in this transaction.
     public func execute(_ sql: String, _ arguments: [SQLValue] = []) throws {
-        let statement = try store.writer.prepare(sql)
+        let statement = try store.writer.cached(sql)
         statement.bind(arguments)
         try statement.run()
     }
 
     /// Runs a query in this transaction (it sees the transaction's own uncommitted writes).
     public func query(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
-        let statement = try store.writer.prepare(sql)
+        let statement = try store.writer.cached(sql)
+        defer { statement.reset() }
         statement.bind(arguments)
         var rows: [[SQLValue]] = []
         while try statement.step() { rows.append(statement.row()) }
@@ -99,7 +101,7 @@ public final class WriteTransaction {
     }
 
     func bumpGenerations() throws {
-        let statement = try store.writer.prepare("UPDATE namespaces SET generation = generation + 1 WHERE name = ?")
+        let statement = try store.writer.cached("UPDATE namespaces SET generation = generation + 1 WHERE name = ?")
         for namespace in touched {
             statement.bind(1, namespace)
             try statement.run()

@@ -44,6 +44,7 @@ struct BenchIngest: AsyncParsableCommand {
             "chunks_per_s": round3(Double(first.chunksAdded) / seconds), "files_per_s": round3(Double(files) / seconds),
             "mb_per_s": round3(Double(bytes) / 1e6 / seconds), "unchanged_rerun_s": round3(Double(second.elapsedMs) / 1000),
             "tokenizer": wordpiece ? "wordpiece" : "heuristic", "failed": first.failed.count,
+            "stage_s": first.stageSeconds.mapValues(round3),
         ]
         if json { JSONOutput.print(result) } else { for key in result.keys.sorted() { print(pad(key, 20) + "\(result[key]!)") } }
     }

@@ -62,6 +62,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     public var chunksEmbedded = 0
     public var failed: [FileFailure] = []
     public var elapsedMs = 0
+    /// Wall-clock seconds per stage (prepare = read, hash, extract, chunk, detect; embed; write), for benchmarks.
+    public var stageSeconds: [String: Double] = [:]
 
     public init(namespace: String) { self.namespace = namespace }
 

@@ -109,13 +109,28 @@ public final class Ingestor: Sendable {
                                      elapsed: Date().timeIntervalSince(started)))
         }
         report(0, 0, 0)
+        // Group n is written on a Dispatch thread while group n + 1 is read, extracted and embedded, so the
+        // single SQLite writer and the parallel preparation overlap. Writes stay in order.
+        typealias Written = (counts: (Int, Int, Int, Int), documents: [PreparedDocument], seconds: Double)
+        var pendingWrite: Task<Written, Error>?
+        func settle(_ written: Written) {
+            let (added, updated, chunksAdded, chunksRemoved) = written.counts
+            summary.stageSeconds["write", default: 0] += written.seconds
+            summary.documentsAdded += added
+            summary.documentsUpdated += updated
+            summary.chunksAdded += chunksAdded
+            summary.chunksRemoved += chunksRemoved
+            chunkCount += written.documents.reduce(0) { $0 + $1.chunks.count }
+        }
         for groupStart in stride(from: 0, to: files.count, by: max(1, options.groupSize)) {
             try Task.checkCancellation()
             let group = Array(files[groupStart..<min(files.count, groupStart + options.groupSize)])
             let knownNow = known
+            var stageStart = Date()
             let prepared = try await onBlockingQueue { [self] in
                 prepare(group, options: options, namespace: namespace, signature: signature, known: knownNow)
             }
+            summary.stageSeconds["prepare", default: 0] += Date().timeIntervalSince(stageStart)
             for document in prepared {
                 seen.insert(document.source)
                 if case .failed(let reason) = document.outcome {
@@ -126,21 +141,27 @@ public final class Ingestor: Sendable {
             let changed = prepared.filter { if case .changed = $0.outcome { return true }; return false }
             summary.documentsUnchanged += prepared.count { if case .unchanged = $0.outcome { return true }; return false }
             if !changed.isEmpty {
+                stageStart = Date()
                 let vectors = try await embedVectors(changed, summary: &summary)
+                summary.stageSeconds["embed", default: 0] += Date().timeIntervalSince(stageStart)
+                if let pendingWrite { settle(try await pendingWrite.value) }
                 let groupSummary = summary
                 let jobNow = job
-                let (added, updated, chunksAdded, chunksRemoved) = try await onBlockingQueue { [self] in
-                    try write(changed, vectors: vectors, options: options, signature: signature, known: knownNow,
-                              job: jobNow, summary: groupSummary)
+                pendingWrite = Task { [self] in
+                    try await onBlockingQueue { [self] in
+                        let started = Date()
+                        let counts = try write(changed, vectors: vectors, options: options, signature: signature, known: knownNow,
+                                               job: jobNow, summary: groupSummary)
+                        return (counts, changed, Date().timeIntervalSince(started))
+                    }
                 }
-                summary.documentsAdded += added
-                summary.documentsUpdated += updated
-                summary.chunksAdded += chunksAdded
-                summary.chunksRemoved += chunksRemoved
                 for document in changed { known[document.source] = (document.id, document.contentHash, signature) }
-                chunkCount += changed.reduce(0) { $0 + $1.chunks.count }
             }
             done += group.count
+            report(done, chunkCount, summary.chunksEmbedded)
+        }
+        if let pendingWrite {
+            settle(try await pendingWrite.value)
             report(done, chunkCount, summary.chunksEmbedded)
         }
         if options.prune {
@@ -199,7 +220,7 @@ public final class Ingestor: Sendable {
         document.modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
         document.title = extracted.title
         document.format = extracted.format.name
-        document.language = languages.detect(String(extracted.text.prefix(20_000)))
+        document.language = languages.detect(String(extracted.text.prefix(4_000)))
         var chunks = chunker.chunk(extracted)
         if chunks.isEmpty {
             document.outcome = .failed("no text to index after extraction")
