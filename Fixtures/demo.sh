@@ -12,6 +12,7 @@ step "$RAGCTL" --data-dir "$DATA" ingest "$HERE/docs" --namespace handbook --cat
 step "$RAGCTL" --data-dir "$DATA" ingest "$HERE/docs" --namespace handbook --category docs   # unchanged: no work
 step "$RAGCTL" --data-dir "$DATA" documents list handbook
 step "$RAGCTL" --data-dir "$DATA" search "how do I rotate keys?" --namespace handbook --top-k 3
+step "$RAGCTL" --data-dir "$DATA" query "how do I back up the store while the server runs?" --namespace handbook
 
 # Bring your own vectors: a namespace of 16-dimensional vectors, filtered search.
 step "$RAGCTL" --data-dir "$DATA" namespaces create demo --dim 16

@@ -13,6 +13,7 @@ struct Ragctl: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self,
             SearchCommand.self,
+            QueryCommand.self,
             DocumentsCommand.self,
             JobsCommand.self,
             EmbedCommand.self,

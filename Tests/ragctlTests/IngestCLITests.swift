@@ -51,6 +51,28 @@ import TestSupport
         #expect(show.json?["id"] as? String == id)
     }
 
+    @Test func queryAnswersOfflineWithCitationsAndDegraded() throws {
+        let dir = TemporaryDirectory("cli-query")
+        let ingest = try Ragctl.run(["ingest", Self.docs, "--namespace", "handbook", "--data-dir", dir.path])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let query = try Ragctl.run(["query", "how do I rotate keys?", "--namespace", "handbook", "--json", "--data-dir", dir.path])
+        #expect(query.status == 0, "\(query.stderr)")
+        let json = try #require(query.json)
+        #expect(json["degraded"] as? Bool == true)
+        #expect(json["cached"] as? Bool == false)
+        #expect(json["model"] is String)
+        #expect(json["latency_ms"] is Int)
+        let answer = try #require(json["answer"] as? String)
+        #expect(answer.contains("[1]"), "no citation: \(answer)")
+        #expect(answer.lowercased().contains("rotate"), "\(answer)")
+        let sources = try #require(json["sources"] as? [[String: Any]])
+        #expect(!sources.isEmpty)
+        #expect((sources[0]["source"] as? String)?.hasSuffix("security.md") == true)
+        let empty = try Ragctl.run(["query", "   ", "--namespace", "handbook", "--data-dir", dir.path])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("empty"))
+    }
+
     @Test func partialFailureExitsTwoAndFatalErrorsExitOne() throws {
         let dir = TemporaryDirectory("cli-ingest")
         let docs = dir.file("docs")

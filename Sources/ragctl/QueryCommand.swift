@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Retrieval
+import VectorStore
+
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query", abstract: "Answer a question from a namespace, citing sources.",
+        discussion: "With no LLM configured the answer is built from the retrieved passages and marked degraded.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var embedderOptions: EmbedderOptions
+    @Argument(help: "The question.") var query: String
+    @Option(name: .long, help: "Namespace.") var namespace: String
+    @Option(name: .long, help: "Passages to use.") var topK = 5
+    @Option(name: .long, help: ArgumentHelp("Metadata filter (Mongo-style JSON).", valueName: "json")) var filter: String?
+    @Option(name: .long, help: "Token budget for the passages.") var contextWindow = 4000
+    @Option(name: .long, help: "Sampling temperature for the LLM.") var temperature = 0.7
+    @Option(name: .long, help: "Highest access level to see: public, internal or restricted.") var clearance = "restricted"
+    @Flag(help: "Print JSON: {\"answer\", \"sources\", \"latency_ms\", \"cached\", \"model\", \"degraded\"}.") var json = false
+
+    func validate() throws {
+        guard AccessLevel(rawValue: clearance) != nil else { throw ValidationError("--clearance must be public, internal or restricted") }
+        guard topK > 0, contextWindow > 0 else { throw ValidationError("--top-k and --context-window must be positive") }
+        guard (0...2).contains(temperature) else { throw ValidationError("--temperature must be between 0 and 2") }
+    }
+
+    func run() async throws {
+        CommandFailure.jsonOutput = json
+        let config = try global.loadConfig()
+        let store = try global.openStore()
+        let parsedFilter = try Filter.parse(json: filter ?? "")
+        _ = try store.namespace(namespace)
+        let embedder = try await embedderOptions.make(config)
+        var request = QueryRequest(query: query, namespace: namespace)
+        request.topK = topK
+        request.filter = parsedFilter
+        request.contextWindow = contextWindow
+        request.temperature = temperature
+        request.clearance = AccessLevel(rawValue: clearance)!
+        var engine = QueryEngine(store: store, embedder: embedder)
+        engine.maxQueryCharacters = config.validation.maxQueryChars
+        let answer = try await engine.answer(request)
+        if json {
+            JSONOutput.print([
+                "answer": answer.answer, "latency_ms": answer.latencyMs, "cached": answer.cached, "model": answer.model,
+                "degraded": answer.degraded,
+                "sources": answer.sources.enumerated().map { index, hit in
+                    var object = SearchCommand.object(hit)
+                    object["n"] = index + 1
+                    object["title"] = hit.title
+                    return object
+                },
+            ])
+            return
+        }
+        print(answer.answer)
+        print("")
+        for (index, hit) in answer.sources.enumerated() {
+            let heading = hit.headingPath.isEmpty ? "" : " › \(hit.headingPath)"
+            print("[\(index + 1)] \(hit.source)\(heading)")
+        }
+        if answer.degraded { print("\n(extractive answer: no LLM is configured)") }
+    }
+}
