@@ -38,7 +38,7 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Retrieval", dependencies: ["Ingest", "VectorStore", "CurlHTTP"]),
         .executableTarget(name: "ragctl", dependencies: [
-            "Retrieval", "Ingest", "VectorStore", "MiniLM",
+            "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: kernelSettings),
 

@@ -5,14 +5,14 @@ import Foundation
 /// `{"category": "a"}` is `$eq`; several keys in one object are ANDed; a field's operator object may hold
 /// several operators (`{"n": {"$gte": 3, "$lt": 9}}`), also ANDed. The pseudo-fields `id` and `document_id`
 /// filter on the record's identifiers. Missing fields match `$ne`, `$nin` and `$exists: false`, as in MongoDB.
-public indirect enum Filter: Sendable, Equatable {
+public indirect enum Filter: Sendable, Hashable {
     case all
     case and([Filter])
     case or([Filter])
     case not(Filter)
     case field(String, Condition)
 
-    public enum Condition: Sendable, Equatable {
+    public enum Condition: Sendable, Hashable {
         case eq(MetadataValue)
         case ne(MetadataValue)
         case `in`([MetadataValue])

@@ -1,9 +1,19 @@
 /// Filter compilation: a `Filter` becomes a `Bitmap` of candidate rows by scanning flat columns (strings via
 /// their dictionary), before any vector is scored. Call under the read lock.
 extension NamespaceIndex {
-    /// The rows a caller may see that match `filter`, or nil when that is every row.
+    /// The rows a caller may see that match `filter`, or nil when that is every row. Compiled bitmaps are
+    /// kept in a small cache until the namespace next changes: applications repeat the same tenant or
+    /// category filters, and a cached bitmap leaves only the candidate rows to score.
     /// - Throws: `VectorStoreError.invalidFilter` when an operand's type cannot match the field's values.
     func candidates(filter: Filter, clearance: AccessLevel) throws -> Bitmap? {
+        let key = CandidateCache.Key(filter: filter, clearance: clearance)
+        if let hit = candidateCache.get(key) { return hit.bitmap }
+        let bitmap = try compileCandidates(filter: filter, clearance: clearance)
+        candidateCache.put(key, CandidateCache.Entry(bitmap: bitmap))
+        return bitmap
+    }
+
+    private func compileCandidates(filter: Filter, clearance: AccessLevel) throws -> Bitmap? {
         var result: Bitmap? = (filter == .all) ? nil : try evaluate(filter)
         let hidden = (Int(clearance.rank) + 1..<3).reduce(0) { $0 + levelCounts[$1] }
         if hidden > 0 {
@@ -280,4 +290,45 @@ extension MetadataValue {
         case .strings(let values): "[" + values.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         }
     }
+}
+
+/// Compiled candidate bitmaps by (filter, clearance), least recently used first out; emptied by every change
+/// to the namespace. Readers share it under its own lock.
+final class CandidateCache: @unchecked Sendable {
+    struct Key: Hashable {
+        let filter: Filter
+        let clearance: AccessLevel
+    }
+
+    struct Entry {
+        let bitmap: Bitmap?
+    }
+
+    private let lock = Mutex()
+    private var entries: [Key: (entry: Entry, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    let capacity: Int
+
+    init(capacity: Int = 16) { self.capacity = capacity }
+
+    func get(_ key: Key) -> Entry? {
+        lock.withLock {
+            guard let found = entries[key] else { return nil }
+            clock += 1
+            entries[key] = (found.entry, clock)
+            return found.entry
+        }
+    }
+
+    func put(_ key: Key, _ entry: Entry) {
+        lock.withLock {
+            clock += 1
+            if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+                entries[oldest] = nil
+            }
+            entries[key] = (entry, clock)
+        }
+    }
+
+    func removeAll() { lock.withLock { entries.removeAll() } }
 }

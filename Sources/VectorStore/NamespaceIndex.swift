@@ -15,7 +15,10 @@ final class NamespaceIndex: @unchecked Sendable {
     private(set) var levels: [UInt8] = []
     private(set) var levelCounts: [Int] = [0, 0, 0]
     private(set) var fields: [String: FieldColumn] = [:]
-    var generation: Int64
+    var generation: Int64 {
+        didSet { candidateCache.removeAll() }
+    }
+    let candidateCache = CandidateCache()
     var model: String?
     var createdAt: Double
 

@@ -117,7 +117,12 @@ struct AppConfig: Sendable {
             }
             config.server.port = value
         }
-        try config.validate()
+        do {
+            try config.validate()
+        } catch let failure as CommandFailure {
+            guard let path else { throw failure }
+            throw CommandFailure(code: failure.code, message: "config file \(path) (or environment): \(failure.message)")
+        }
         return config
     }
 
