@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport"]),
-        .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport"]),
+        .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
     ]
 )

@@ -86,5 +86,11 @@ import VectorStore
         let documents = try DocumentRepository(store: store).list(namespace: "remote")
         #expect(documents.count == 5)
         #expect(try store.namespace("remote").count == documents.reduce(0) { $0 + $1.chunkCount })
+
+        // Nothing changed: the server sees no embedding request at all.
+        let requestsBefore = try upstream.stats().count("/v1/embeddings")
+        let idle = try await Ingestor(store: store, embedder: embedder).ingest(options)
+        #expect(idle.documentsUnchanged == 5)
+        #expect(try upstream.stats().count("/v1/embeddings") == requestsBefore)
     }
 }
