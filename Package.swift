@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // C shims: system libraries with typed wrappers for what Swift cannot import.
@@ -36,7 +37,8 @@ let package = Package(
         // Application layers.
         .target(name: "Ingest", dependencies: ["VectorStore", "CurlHTTP", "MiniLM",
                                                .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Retrieval", dependencies: ["Ingest", "VectorStore", "CurlHTTP"]),
+        .target(name: "Retrieval", dependencies: ["Ingest", "VectorStore", "CurlHTTP",
+                                                  .product(name: "Metrics", package: "swift-metrics")]),
         .executableTarget(name: "ragctl", dependencies: [
             "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -48,7 +50,8 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport", "Ingest", "VectorStore",
+                                                           .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
     ]
 )
