@@ -24,6 +24,10 @@ public struct InjectionFinding: Sendable, Equatable {
 /// The strongest weight per rule is combined by noisy-OR (`1 - Π(1 - wᵢ)`); text that discusses attacks
 /// (questions, security docs, chat-template docs) is damped. Rules cover English plus the common German,
 /// French, Spanish, Italian, Portuguese and Dutch phrasings of overrides, persona switches and prompt requests.
+///
+/// Performance: normalisation runs on UTF-8 bytes with lookup tables, tokens are interned as integer IDs
+/// (`SafetyWordTable`), every lexicon phrase is found in one pass over the tokens and one pass over the
+/// bytes (`InjectionPatterns`), and the rules then only read bits and IDs.
 public struct InjectionDetector: Sendable {
     public let threshold: Double
 
@@ -38,30 +42,36 @@ public struct InjectionDetector: Sendable {
 
     // MARK: - Evaluation
 
+    static let ruleNames = ["instruction_override", "role_play", "system_prompt_extraction", "hidden_instruction",
+                            "delimiter_injection", "exfiltration", "encoded_payload"]
+
     func evaluate(_ raw: String, depth: Int) -> (Double, [String]) {
         // Very long passages: score overlapping windows so cost stays linear and local context decides.
         if raw.utf8.count > 8_192 {
             return evaluateWindows(raw, depth: depth)
         }
-        let t = SafetyNormalizedText(raw, vocabulary: InjectionLexicon.vocabulary)
-        let ctx = InjectionRuleContext(t)
-        var weights: [String: Double] = [:]
-        func fire(_ name: String, _ w: Double) { if w > 0 { weights[name] = max(weights[name] ?? 0, min(w, 0.99)) } }
+        let patterns = InjectionPatterns.shared
+        let t = SafetyNormalizedText(raw, table: patterns.table)
+        let ctx = InjectionRuleContext(t, patterns)
+        var weights = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        @inline(__always) func clamp(_ w: Double) -> Double { w > 0 ? min(w, 0.99) : 0 }
+        weights.0 = clamp(ctx.instructionOverride())
+        weights.1 = clamp(ctx.rolePlay())
+        weights.2 = clamp(ctx.systemPromptExtraction())
+        weights.3 = clamp(ctx.hiddenInstruction())
+        weights.4 = clamp(ctx.delimiterInjection())
+        weights.5 = clamp(ctx.exfiltration())
+        if depth == 0 { weights.6 = clamp(encodedPayload(raw, ctx)) }
+        let all = [weights.0, weights.1, weights.2, weights.3, weights.4, weights.5, weights.6]
 
-        fire("instruction_override", ctx.instructionOverride())
-        fire("role_play", ctx.rolePlay())
-        fire("system_prompt_extraction", ctx.systemPromptExtraction())
-        fire("hidden_instruction", ctx.hiddenInstruction())
-        fire("delimiter_injection", ctx.delimiterInjection())
-        fire("exfiltration", ctx.exfiltration())
-        if depth == 0 { fire("encoded_payload", encodedPayload(raw, ctx)) }
-
-        guard !weights.isEmpty else { return (0, []) }
+        var fired: [(String, Double)] = []
+        for (k, w) in all.enumerated() where w > 0 { fired.append((Self.ruleNames[k], w)) }
+        guard !fired.isEmpty else { return (0, []) }
         var keep = 1.0
-        for w in weights.values { keep *= 1 - w }
+        for (_, w) in fired { keep *= 1 - w }
         var score = 1 - keep
-        var signals = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
-        let damping = ctx.metaDamping(strongest: weights.values.max() ?? 0, signalCount: weights.count)
+        var signals = fired.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
+        let damping = ctx.metaDamping(strongest: fired.map(\.1).max() ?? 0, signalCount: fired.count)
         if damping < 1 {
             score *= damping
             signals.append("meta_discussion")
@@ -70,18 +80,17 @@ public struct InjectionDetector: Sendable {
     }
 
     func evaluateWindows(_ raw: String, depth: Int) -> (Double, [String]) {
-        let scalars = Array(raw.unicodeScalars)
+        // Windows of 4,096 scalars every 3,072 scalars, cut from the string without copying scalars one by one.
+        let scalars = raw.unicodeScalars
         var best = (0.0, [String]())
-        var start = 0
+        var start = scalars.startIndex
         let window = 4_096, step = 3_072
-        while start < scalars.count {
-            let end = min(start + window, scalars.count)
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[start..<end])
-            let result = evaluate(String(view), depth: depth)
+        while start < scalars.endIndex {
+            let end = scalars.index(start, offsetBy: window, limitedBy: scalars.endIndex) ?? scalars.endIndex
+            let result = evaluate(String(scalars[start..<end]), depth: depth)
             if result.0 > best.0 { best = result }
-            if end == scalars.count { break }
-            start += step
+            if end == scalars.endIndex { break }
+            start = scalars.index(start, offsetBy: step)
         }
         return best
     }
@@ -90,44 +99,94 @@ public struct InjectionDetector: Sendable {
 
     func encodedPayload(_ raw: String, _ ctx: InjectionRuleContext) -> Double {
         var best = 0.0
-        for candidate in InjectionDetector.base64Runs(raw) {
+        var base64: [String] = [], hex: [String] = []
+        InjectionDetector.encodedRuns(raw, base64: &base64, hex: &hex)
+        for candidate in base64 {
             guard let decoded = InjectionDetector.decodeBase64(candidate), InjectionDetector.isReadable(decoded) else { continue }
             let (inner, _) = evaluate(decoded, depth: 1)
             best = max(best, inner >= 0.5 ? 0.9 : (inner > 0.2 ? 0.45 : 0))
         }
-        for candidate in InjectionDetector.hexRuns(raw) {
+        for candidate in hex {
             guard let decoded = InjectionDetector.decodeHex(candidate), InjectionDetector.isReadable(decoded) else { continue }
             let (inner, _) = evaluate(decoded, depth: 1)
             best = max(best, inner >= 0.5 ? 0.9 : (inner > 0.2 ? 0.45 : 0))
         }
-        if ctx.containsAny(InjectionLexicon.rotHints) {
+        if ctx.containsAny(ctx.p.rotHints) {
             let (inner, _) = evaluate(InjectionDetector.rot13(raw), depth: 1)
             best = max(best, inner >= 0.5 ? 0.85 : 0)
         }
         return best
     }
 
-    static func base64Runs(_ raw: String) -> [String] {
-        var runs: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            // Trim to a multiple of 4 from the left edge only if padding is missing.
-            if current.count >= 24 {
-                let letters = current.filter { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }.count
-                let hasUpperAndLower = current.contains { $0 >= 65 && $0 <= 90 } && current.contains { $0 >= 97 && $0 <= 122 }
-                if hasUpperAndLower, letters * 10 >= current.count * 6 {
-                    runs.append(String(decoding: current, as: UTF8.self))
+    /// Byte classes for `encodedRuns`: bit 0 = base64 alphabet (incl. URL-safe and '='), bit 1 = hex digit,
+    /// bit 2 = upper-case letter, bit 3 = lower-case letter.
+    nonisolated(unsafe) static let runClass: UnsafePointer<UInt8> = {
+        let table = (0..<256).map { b -> UInt8 in
+        var c: UInt8 = 0
+        if (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 47 || b == 61 || b == 45 || b == 95 { c |= 1 }
+        if (b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70) { c |= 2 }
+        if b >= 65 && b <= 90 { c |= 4 }
+        if b >= 97 && b <= 122 { c |= 8 }
+        return c
+        }
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        p.initialize(from: table, count: 256)
+        return UnsafePointer(p)
+    }()
+
+    /// `base64Runs` and `hexRuns` without copying bytes. Only runs of ≥ 24 bytes can qualify, and every such run
+    /// covers a byte whose offset is 23 mod 24: those bytes are sampled and only a hit is widened to its run.
+    static func encodedRuns(_ raw: String, base64: inout [String], hex: inout [String]) {
+        var raw = raw
+        raw.withUTF8 { p in
+            let cls = runClass
+            // Base64 alphabet (bit 0): mixed case, ≥ 60 % letters; first 17 qualifying runs.
+            forEachLongRun(p, cls, bit: 1) { s, e in
+                var letters = 0, upper = false, lower = false
+                for k in s..<e {
+                    let d = cls[Int(p[k])]
+                    if d & 4 != 0 { upper = true; letters += 1 } else if d & 8 != 0 { lower = true; letters += 1 }
                 }
+                if upper && lower, letters * 10 >= (e - s) * 6 {
+                    base64.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
+                }
+                return base64.count <= 16
             }
-            current.removeAll(keepingCapacity: true)
+            // Hex digits (bit 1): even length; first 17 runs.
+            forEachLongRun(p, cls, bit: 2) { s, e in
+                if (e - s) % 2 == 0 { hex.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)) }
+                return hex.count <= 16
+            }
         }
-        for b in raw.utf8 {
-            let isB64 = (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == 43 || b == 47 || b == 61 || b == 45 || b == 95
-            if isB64 { current.append(b) } else { flush() }
-            if runs.count > 16 { break }
+    }
+
+    /// Calls `body(start, end)` for each maximal run of ≥ 24 bytes whose class has `bit`, in order, until it returns false.
+    @inline(__always)
+    static func forEachLongRun(_ p: UnsafeBufferPointer<UInt8>, _ cls: UnsafePointer<UInt8>, bit: UInt8, _ body: (Int, Int) -> Bool) {
+        let n = p.count, width = 24
+        var k = width - 1
+        while k < n {
+            if cls[Int(p[k])] & bit == 0 { k += width; continue }
+            var s = k
+            while s > 0, cls[Int(p[s - 1])] & bit != 0 { s -= 1 }
+            var e = k + 1
+            while e < n, cls[Int(p[e])] & bit != 0 { e += 1 }
+            if e - s >= width, !body(s, e) { return }
+            // The next run starts after `e`; resume at the first sample past it.
+            while k <= e { k += width }
         }
-        flush()
-        return runs
+    }
+
+    static func base64Runs(_ raw: String) -> [String] {
+        var b: [String] = [], h: [String] = []
+        encodedRuns(raw, base64: &b, hex: &h)
+        return b
+    }
+
+    static func hexRuns(_ raw: String) -> [String] {
+        var b: [String] = [], h: [String] = []
+        encodedRuns(raw, base64: &b, hex: &h)
+        return h
     }
 
     static func decodeBase64(_ run: String) -> String? {
@@ -141,22 +200,6 @@ public struct InjectionDetector: Sendable {
             }
         }
         return nil
-    }
-
-    static func hexRuns(_ raw: String) -> [String] {
-        var runs: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            if current.count >= 24, current.count % 2 == 0 { runs.append(String(decoding: current, as: UTF8.self)) }
-            current.removeAll(keepingCapacity: true)
-        }
-        for b in raw.utf8 {
-            let isHex = (b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70)
-            if isHex { current.append(b) } else { flush() }
-            if runs.count > 16 { break }
-        }
-        flush()
-        return runs
     }
 
     static func decodeHex(_ run: String) -> String? {
@@ -359,142 +402,387 @@ struct SafetyPhrase: Sendable, ExpressibleByStringLiteral {
     }
 }
 
+/// Reference to a compiled phrase: a word phrase (`index` into `InjectionPatterns.wordPhrases`) or a byte
+/// pattern (`index` into `InjectionPatterns.bytePatterns`).
+struct PhraseRef: Sendable {
+    let isWords: Bool
+    let index: Int32
+}
+
+/// Word-ID flag bits in `InjectionPatterns.table`.
+enum WordFlag {
+    static let overrideVerb: UInt32 = 1 << 0
+    static let overrideObject: UInt32 = 1 << 1
+    static let overrideQualifier: UInt32 = 1 << 2
+    static let voidWord: UInt32 = 1 << 3
+    static let extractionVerb: UInt32 = 1 << 4
+    static let strongExtractionVerb: UInt32 = 1 << 5
+    static let youCue: UInt32 = 1 << 6
+    static let exfilVerb: UInt32 = 1 << 7
+    static let followWord: UInt32 = 1 << 8
+    static let notWord: UInt32 = 1 << 9
+    static let thirdPerson: UInt32 = 1 << 10
+    static let negation: UInt32 = 1 << 11
+    static let whatWord: UInt32 = 1 << 12
+    static let everythingWord: UInt32 = 1 << 13
+    static let youOrYour: UInt32 = 1 << 14
+}
+
+/// The lexicon compiled once: the word table with flags, word phrases as ID sequences indexed by first word,
+/// byte patterns behind a 3-byte-prefix filter, and every rule list as `PhraseRef`s.
+final class InjectionPatterns: Sendable {
+    static let shared = InjectionPatterns()
+
+    let table: SafetyWordTable
+    /// Word phrases as ID sequences: phrase `k` is `phraseWords[phraseStart[k]..<phraseStart[k + 1]]`.
+    let phraseStart: [Int32]
+    let phraseWords: [Int32]
+    /// Phrases starting with word ID `w`: `firstList[firstStart[w]..<firstStart[w + 1]]`.
+    let firstStart: [Int32]
+    let firstList: [Int32]
+    var wordPhraseCount: Int { phraseStart.count - 1 }
+
+    let bytePatterns: [[UInt8]]
+    /// Patterns of ≥ 3 bytes sorted by their first three bytes (little-endian key), with a bit filter on a hash of the key.
+    let prefixKeys: [UInt32]
+    let prefixPatterns: [Int32]
+    let prefixFilter: [UInt64]
+    /// Patterns shorter than 3 bytes.
+    let shortPatterns: [Int32]
+
+    // Rule lists.
+    let newInstructionHeaders, newTaskPhrases, personas, jailbreaks, harmful, addressCues, imperativeCues, rotHints,
+        secrecyPhrases, whatQuestions, metaCues: [PhraseRef]
+    let strongPersona: [Bool]
+    let extractionTargets: [(ref: PhraseRef, strong: Bool, length: Int)]
+    let delimiterMarkers: [PhraseRef]
+    let roleAfterMarker: [PhraseRef]
+    let fromNowOn, fromThisPointForward, assistant, pastebin, your, you: PhraseRef
+    let imageOpen, linkHTTP, question, http, https, at: PhraseRef
+    // Word IDs used literally by the rules.
+    let idNot, idTiens, idPas, idCompte, idPay, idNo, idAttention, idAbove, idTold, idYou, idYour, idEverything,
+        idBefore, idEarlier, idLonger, idApply: Int32
+
+    private init() {
+        let L = InjectionLexicon.self
+        // Every word a rule compares a token with.
+        var words: [String] = Array(L.vocabulary).sorted()
+        let followWords = ["follow", "following", "obey", "sigas", "befolge", "suivez", "suis", "seguire"]
+        let notWords = ["not", "dont", "stop", "no"]
+        let thirdPerson = ["its", "their", "his", "her", "model's", "bot's", "assistant's"]
+        let negations = ["not", "never", "dont", "cannot", "cant", "nicht", "pas", "no"]
+        let whatWords = ["what", "which", "was", "quelles", "quel", "cual", "cuales", "welche"]
+        let everything = ["everything", "tout", "todo", "alles"]
+        let literals = ["tiens", "pas", "compte", "pay", "no", "attention", "above", "told", "you", "your", "everything", "before",
+                        "earlier", "longer", "apply", "from", "now", "on", "this", "point", "forward", "assistant", "pastebin"]
+        words += L.overrideVerbs.sorted() + L.overrideObjects.sorted() + L.overrideQualifiers.sorted() + L.voidWords.sorted()
+        words += L.extractionVerbs.sorted() + L.strongExtractionVerbs.sorted() + L.youCues.sorted() + L.exfilVerbs.sorted()
+        words += followWords + notWords + thirdPerson + negations + whatWords + everything + literals
+        let wordLists: [[SafetyPhrase]] = [L.jailbreakPhrases, L.harmfulPhrases, L.personaPhrases, L.extractionTargets.map(\.0),
+                                           L.addressCues, L.imperativeCues, L.rotHints, L.newInstructionHeaders, L.newTaskPhrases,
+                                           L.secrecyPhrases, L.whatQuestions, L.metaCues]
+        for list in wordLists { for p in list { words += p.words } }
+        var table = SafetyWordTable(words)
+        func id(_ w: String) -> Int32 { table.id(w) }
+        func flag(_ list: some Sequence<String>, _ bit: UInt32) {
+            for w in list { let k = id(w); precondition(k >= 0); table.flags[Int(k)] |= bit }
+        }
+        flag(L.vocabulary, SafetyWordTable.inVocabulary)
+        flag(L.overrideVerbs, WordFlag.overrideVerb)
+        flag(L.overrideObjects, WordFlag.overrideObject)
+        flag(L.overrideQualifiers, WordFlag.overrideQualifier)
+        flag(L.voidWords, WordFlag.voidWord)
+        flag(L.extractionVerbs, WordFlag.extractionVerb)
+        flag(L.strongExtractionVerbs, WordFlag.strongExtractionVerb)
+        flag(L.youCues, WordFlag.youCue)
+        flag(L.exfilVerbs, WordFlag.exfilVerb)
+        flag(followWords, WordFlag.followWord)
+        flag(notWords, WordFlag.notWord)
+        flag(thirdPerson, WordFlag.thirdPerson)
+        flag(negations, WordFlag.negation)
+        flag(whatWords, WordFlag.whatWord)
+        flag(everything, WordFlag.everythingWord)
+        flag(["you", "your"], WordFlag.youOrYour)
+        // Token IDs are looked up by bytes, which equals String comparison only for ASCII words.
+        precondition(table.words.allSatisfy { $0.allSatisfy { $0 < 0x80 } }, "injection lexicon words must be ASCII")
+        self.table = table
+
+        // Phrases.
+        var phraseIndex: [String: Int32] = [:]
+        var phraseStart: [Int32] = [0], phraseWords: [Int32] = []
+        var byteIndex: [String: Int32] = [:]
+        var bytePatterns: [[UInt8]] = []
+        func wordRef(_ p: SafetyPhrase) -> PhraseRef {
+            if let k = phraseIndex[p.text] { return PhraseRef(isWords: true, index: k) }
+            let k = Int32(phraseStart.count - 1)
+            phraseIndex[p.text] = k
+            for w in p.words { phraseWords.append(table.id(w)) }
+            phraseStart.append(Int32(phraseWords.count))
+            return PhraseRef(isWords: true, index: k)
+        }
+        func byteRef(_ text: String) -> PhraseRef {
+            if let k = byteIndex[text] { return PhraseRef(isWords: false, index: k) }
+            let k = Int32(bytePatterns.count)
+            byteIndex[text] = k
+            bytePatterns.append(Array(text.utf8))
+            return PhraseRef(isWords: false, index: k)
+        }
+        func ref(_ p: SafetyPhrase) -> PhraseRef { p.isWords ? wordRef(p) : byteRef(p.text) }
+        newInstructionHeaders = L.newInstructionHeaders.map(ref)
+        newTaskPhrases = L.newTaskPhrases.map(ref)
+        personas = L.personaPhrases.map(ref)
+        strongPersona = L.personaPhrases.map { !["enable", "switch to", "simulate", "from now on"].contains($0.text) }
+        jailbreaks = L.jailbreakPhrases.map(ref)
+        harmful = L.harmfulPhrases.map(ref)
+        addressCues = L.addressCues.map(ref)
+        imperativeCues = L.imperativeCues.map(ref)
+        rotHints = L.rotHints.map(ref)
+        secrecyPhrases = L.secrecyPhrases.map(ref)
+        whatQuestions = L.whatQuestions.map(ref)
+        metaCues = L.metaCues.map(ref)
+        // Extraction targets are always matched as words (`positions(of:)`), whatever their punctuation.
+        extractionTargets = L.extractionTargets.map { (wordRef($0.0), $0.1, $0.0.words.count) }
+        delimiterMarkers = L.delimiterMarkers.map(byteRef)
+        roleAfterMarker = ["<|im_start|>system", "<|im_start|>assistant", "<im_start>system", "<|im_start|> system", "### system:",
+                           "[system]", "<system>", "<|system|>"].map(byteRef)
+        fromNowOn = ref("from now on"); fromThisPointForward = ref("from this point forward")
+        assistant = ref("assistant"); pastebin = ref("pastebin"); your = ref("your"); you = ref("you")
+        imageOpen = byteRef("!["); linkHTTP = byteRef("](http"); question = byteRef("?")
+        http = byteRef("http://"); https = byteRef("https://"); at = byteRef("@")
+
+        // Index word phrases by first word.
+        var byFirst = [[Int32]](repeating: [], count: table.words.count)
+        for k in 0..<(phraseStart.count - 1) {
+            let first = phraseWords[Int(phraseStart[k])]
+            if first >= 0 { byFirst[Int(first)].append(Int32(k)) }
+        }
+        var firstStart: [Int32] = [0], firstList: [Int32] = []
+        for list in byFirst { firstList += list; firstStart.append(Int32(firstList.count)) }
+        self.phraseStart = phraseStart
+        self.phraseWords = phraseWords
+        self.firstStart = firstStart
+        self.firstList = firstList
+
+        // Byte patterns.
+        self.bytePatterns = bytePatterns
+        var keyed: [(UInt32, Int32)] = []
+        var short: [Int32] = []
+        var filter = [UInt64](repeating: 0, count: 1 << 10)
+        for (k, p) in bytePatterns.enumerated() {
+            if p.count < 3 { short.append(Int32(k)); continue }
+            let key = UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(p[2]) << 16
+            keyed.append((key, Int32(k)))
+            let h = InjectionPatterns.hash(key)
+            filter[Int(h >> 6)] |= 1 << (h & 63)
+        }
+        keyed.sort { $0.0 < $1.0 }
+        prefixKeys = keyed.map(\.0)
+        prefixPatterns = keyed.map(\.1)
+        prefixFilter = filter
+        shortPatterns = short
+
+        idNot = id("not"); idTiens = id("tiens"); idPas = id("pas"); idCompte = id("compte"); idPay = id("pay"); idNo = id("no")
+        idAttention = id("attention"); idAbove = id("above"); idTold = id("told"); idYou = id("you"); idYour = id("your")
+        idEverything = id("everything"); idBefore = id("before"); idEarlier = id("earlier"); idLonger = id("longer"); idApply = id("apply")
+    }
+
+    @inline(__always) static func hash(_ key: UInt32) -> UInt32 { (key &* 0x9E37_79B1) >> 16 }
+
+    /// Bit set of the word phrases that occur in the token IDs.
+    func wordHits(_ ids: [Int32]) -> [UInt64] {
+        var hits = [UInt64](repeating: 0, count: (wordPhraseCount + 63) / 64)
+        ids.withUnsafeBufferPointer { t in
+            let n = t.count
+            for i in 0..<n {
+                let w = Int(t[i])
+                if w < 0 { continue }
+                let from = Int(firstStart[w]), to = Int(firstStart[w + 1])
+                if from == to { continue }
+                for e in from..<to {
+                    let k = Int(firstList[e])
+                    let s = Int(phraseStart[k]), len = Int(phraseStart[k + 1]) - s
+                    guard i + len <= n else { continue }
+                    var m = 1
+                    while m < len, t[i + m] == phraseWords[s + m] { m += 1 }
+                    if m == len { hits[k >> 6] |= 1 << (k & 63) }
+                }
+            }
+        }
+        return hits
+    }
+
+    /// Bit set of the byte patterns that occur in the normalised bytes.
+    func byteHits(_ bytes: [UInt8]) -> [UInt64] {
+        var hits = [UInt64](repeating: 0, count: (bytePatterns.count + 63) / 64)
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            guard n > 0 else { return }
+            let base = b.baseAddress!
+            for k in shortPatterns {
+                let p = bytePatterns[Int(k)]
+                guard p.count <= n else { continue }
+                var i = 0
+                let last = n - p.count
+                while i <= last {
+                    guard let q = memchr(base + i, Int32(p[0]), last - i + 1) else { break }
+                    let at = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                    if p.count == 1 || base[at + 1] == p[1] { hits[Int(k) >> 6] |= 1 << (UInt64(k) & 63); break }
+                    i = at + 1
+                }
+            }
+            guard n >= 3 else { return }
+            prefixFilter.withUnsafeBufferPointer { filter in
+                var key = UInt32(base[0]) << 8 | UInt32(base[1]) << 16
+                for i in 0..<(n - 2) {
+                    key = key >> 8 | UInt32(base[i + 2]) << 16
+                    let h = InjectionPatterns.hash(key)
+                    guard filter[Int(h >> 6)] & (1 << (h & 63)) != 0 else { continue }
+                    // Candidates with this exact 3-byte prefix.
+                    var lo = 0, hi = prefixKeys.count
+                    while lo < hi { let mid = (lo + hi) / 2; if prefixKeys[mid] < key { lo = mid + 1 } else { hi = mid } }
+                    while lo < prefixKeys.count, prefixKeys[lo] == key {
+                        let k = Int(prefixPatterns[lo])
+                        let p = bytePatterns[k]
+                        if i + p.count <= n, p.withUnsafeBufferPointer({ memcmp(base + i + 3, $0.baseAddress! + 3, p.count - 3) == 0 }) {
+                            hits[k >> 6] |= 1 << (k & 63)
+                        }
+                        lo += 1
+                    }
+                }
+            }
+        }
+        return hits
+    }
+}
+
 struct InjectionRuleContext {
     let t: SafetyNormalizedText
+    let p: InjectionPatterns
     /// Normalised text with punctuation, as UTF-8 bytes.
-    let bytes: [UInt8]
-    /// Token → positions, for phrase look-ups without rescanning.
-    let index: [String: [Int]]
+    var bytes: [UInt8] { t.bytes }
+    let ids: [Int32]
+    let words: [UInt64]
+    let patterns: [UInt64]
 
-    init(_ t: SafetyNormalizedText) {
+    init(_ t: SafetyNormalizedText, _ p: InjectionPatterns) {
         self.t = t
-        self.bytes = Array(t.text.utf8)
-        var index: [String: [Int]] = [:]
-        for (i, token) in t.tokens.enumerated() { index[token, default: []].append(i) }
-        self.index = index
+        self.p = p
+        self.ids = t.ids
+        let table = p.table.flags
+        self.tokenFlags = t.ids.map { $0 < 0 ? 0 : table[Int($0)] }
+        self.words = p.wordHits(t.ids)
+        self.patterns = p.byteHits(t.bytes)
     }
 
-    /// Raw substring search over the normalised bytes (for phrases with punctuation).
-    func contains(_ needle: String) -> Bool { contains(bytes: Array(needle.utf8)) }
+    @inline(__always) func hasPhrase(_ r: PhraseRef) -> Bool {
+        let k = Int(r.index)
+        return (r.isWords ? words[k >> 6] : patterns[k >> 6]) & (1 << (k & 63)) != 0
+    }
 
-    func contains(bytes n: [UInt8]) -> Bool {
-        guard let first = n.first, n.count <= bytes.count else { return false }
-        return bytes.withUnsafeBufferPointer { hay -> Bool in
-            var i = 0
-            let last = hay.count - n.count
-            while i <= last {
-                guard let p = memchr(hay.baseAddress! + i, Int32(first), last - i + 1) else { return false }
-                let at = hay.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                var k = 1
-                while k < n.count, hay[at + k] == n[k] { k += 1 }
-                if k == n.count { return true }
-                i = at + 1
-            }
-            return false
+    func containsAny(_ phrases: [PhraseRef]) -> Bool { phrases.contains { hasPhrase($0) } }
+    func countAny(_ phrases: [PhraseRef]) -> Int { phrases.reduce(0) { $0 + (hasPhrase($1) ? 1 : 0) } }
+    /// Flag bits of each token (`WordFlag`), 0 for words outside the lexicon.
+    let tokenFlags: [UInt32]
+    @inline(__always) func flags(_ i: Int) -> UInt32 { tokenFlags[i] }
+    @inline(__always) func any(_ range: Range<Int>, _ bit: UInt32) -> Bool { range.contains { flags($0) & bit != 0 } }
+    @inline(__always) func any(_ range: Range<Int>, id: Int32) -> Bool { id >= 0 && range.contains { ids[$0] == id } }
+
+    /// Token index where the word phrase starts, for each occurrence.
+    func positions(of r: PhraseRef) -> [Int] {
+        guard hasPhrase(r) else { return [] }
+        let s = Int(p.phraseStart[Int(r.index)]), len = Int(p.phraseStart[Int(r.index) + 1]) - s
+        var out: [Int] = []
+        for i in 0..<max(0, ids.count - len + 1) {
+            var m = 0
+            while m < len, ids[i + m] == p.phraseWords[s + m] { m += 1 }
+            if m == len { out.append(i) }
         }
-    }
-
-    func hasPhrase(_ phrase: SafetyPhrase) -> Bool {
-        phrase.isWords ? !positions(of: phrase).isEmpty : contains(bytes: phrase.bytes)
-    }
-
-    func containsAny(_ phrases: [SafetyPhrase]) -> Bool { phrases.contains { hasPhrase($0) } }
-    func countAny(_ phrases: [SafetyPhrase]) -> Int { phrases.reduce(0) { $0 + (hasPhrase($1) ? 1 : 0) } }
-
-    /// Token index where the multi-word phrase starts, for each occurrence.
-    func positions(of phrase: SafetyPhrase) -> [Int] {
-        let words = phrase.words
-        guard let first = words.first, let starts = index[first] else { return [] }
-        if words.count == 1 { return starts }
-        let tokens = t.tokens
-        return starts.filter { i in
-            guard i + words.count <= tokens.count else { return false }
-            for k in 1..<words.count where tokens[i + k] != words[k] { return false }
-            return true
-        }
+        return out
     }
 
     // instruction_override: verb … (qualifier) … object, qualifier on either side; "instructions are void"; "new instructions:".
     func instructionOverride() -> Double {
-        let tokens = t.tokens
+        let n = ids.count
         var best = 0.0
-        for i in tokens.indices {
+        for i in 0..<n {
             var verbEnd = -1
-            if InjectionLexicon.overrideVerbs.contains(tokens[i]) {
+            let f = flags(i)
+            if f & WordFlag.overrideVerb != 0 {
                 verbEnd = i
-            } else if (tokens[i] == "not" || tokens[i] == "dont" || tokens[i] == "stop" || tokens[i] == "no"), i + 1 < tokens.count,
-                      ["follow", "following", "obey", "sigas", "befolge", "suivez", "suis", "seguire"].contains(tokens[i + 1]) {
+            } else if f & WordFlag.notWord != 0, i + 1 < n, flags(i + 1) & WordFlag.followWord != 0 {
                 verbEnd = i + 1
-            } else if tokens[i] == "tiens", i + 2 < tokens.count, tokens[i + 1] == "pas", tokens[i + 2] == "compte" {
+            } else if ids[i] == p.idTiens, i + 2 < n, ids[i + 1] == p.idPas, ids[i + 2] == p.idCompte {
                 verbEnd = i + 2
-            } else if tokens[i] == "pay", i + 2 < tokens.count, tokens[i + 1] == "no", tokens[i + 2] == "attention" {
+            } else if ids[i] == p.idPay, i + 2 < n, ids[i + 1] == p.idNo, ids[i + 2] == p.idAttention {
                 verbEnd = i + 2
             }
             guard verbEnd >= 0 else { continue }
-            let limit = min(tokens.count - 1, verbEnd + 7)
+            let limit = min(n - 1, verbEnd + 7)
             guard verbEnd + 1 <= limit else { continue }
-            for j in (verbEnd + 1)...limit where InjectionLexicon.overrideObjects.contains(tokens[j]) {
-                let qualifierRange = (verbEnd + 1)..<min(tokens.count, j + 3)
-                let hasQualifier = qualifierRange.contains { $0 != j && InjectionLexicon.overrideQualifiers.contains(tokens[$0]) }
+            for j in (verbEnd + 1)...limit where flags(j) & WordFlag.overrideObject != 0 {
+                let qualifierRange = (verbEnd + 1)..<min(n, j + 3)
+                let hasQualifier = qualifierRange.contains { $0 != j && flags($0) & WordFlag.overrideQualifier != 0 }
                 if hasQualifier { best = max(best, 0.85) } else if j - verbEnd <= 2 { best = max(best, 0.45) }
                 break
             }
             // "forget everything above", "ignore what you were told", "ignore the above".
-            let window = tokens[(verbEnd + 1)...min(tokens.count - 1, verbEnd + 5)]
-            if window.contains("above") || (window.contains("told") && window.contains("you")) || (window.contains("everything") && (window.contains("before") || window.contains("above") || window.contains("earlier"))) {
+            let window = (verbEnd + 1)..<(min(n - 1, verbEnd + 5) + 1)
+            if any(window, id: p.idAbove) || (any(window, id: p.idTold) && any(window, id: p.idYou))
+                || (any(window, id: p.idEverything) && (any(window, id: p.idBefore) || any(window, id: p.idAbove) || any(window, id: p.idEarlier))) {
                 best = max(best, 0.75)
             }
-            if window.first == "everything" || window.first == "tout" || window.first == "todo" || window.first == "alles" {
+            if flags(window.lowerBound) & WordFlag.everythingWord != 0 {
                 best = max(best, 0.5)
             }
         }
         // "previous instructions are void", "previous constraints lifted"
-        for i in tokens.indices where InjectionLexicon.overrideObjects.contains(tokens[i]) {
-            let before = tokens[max(0, i - 2)..<i]
-            guard before.contains(where: { InjectionLexicon.overrideQualifiers.contains($0) }) else { continue }
-            let after = tokens[(i + 1)..<min(tokens.count, i + 5)]
-            if after.contains(where: { InjectionLexicon.voidWords.contains($0) }) || (after.contains("no") && after.contains("longer") && after.contains("apply")) {
+        for i in 0..<n where flags(i) & WordFlag.overrideObject != 0 {
+            guard any(max(0, i - 2)..<i, WordFlag.overrideQualifier) else { continue }
+            let after = (i + 1)..<min(n, i + 5)
+            if any(after, WordFlag.voidWord) || (any(after, id: p.idNo) && any(after, id: p.idLonger) && any(after, id: p.idApply)) {
                 best = max(best, 0.75)
             }
         }
-        if containsAny(InjectionLexicon.newInstructionHeaders) {
+        if containsAny(p.newInstructionHeaders) {
             best = max(best, 0.6)
         }
-        if containsAny(InjectionLexicon.newTaskPhrases) {
+        if containsAny(p.newTaskPhrases) {
             best = max(best, 0.6)
         }
-        if hasPhrase("from now on") || hasPhrase("from this point forward") { best = max(best, 0.3) }
+        if hasPhrase(p.fromNowOn) || hasPhrase(p.fromThisPointForward) { best = max(best, 0.3) }
         return best
     }
 
     func rolePlay() -> Double {
-        let persona = InjectionLexicon.personaPhrases.filter { hasPhrase($0) }
-        let strongPersona = persona.contains { !["enable", "switch to", "simulate", "from now on"].contains($0.text) }
-        let jailbreak = InjectionLexicon.jailbreakPhrases.filter { hasPhrase($0) }
-        let harmful = countAny(InjectionLexicon.harmfulPhrases)
+        var personaCount = 0, strongPersona = false
+        for (k, r) in p.personas.enumerated() where hasPhrase(r) {
+            personaCount += 1
+            if p.strongPersona[k] { strongPersona = true }
+        }
+        let jailbreak = countAny(p.jailbreaks)
+        let harmful = countAny(p.harmful)
         var w = 0.0
-        if !persona.isEmpty && !jailbreak.isEmpty { w = max(w, strongPersona ? 0.8 : 0.65) }
+        if personaCount > 0 && jailbreak > 0 { w = max(w, strongPersona ? 0.8 : 0.65) }
         if strongPersona && harmful > 0 { w = max(w, 0.65) }
-        if jailbreak.count >= 2 { w = max(w, 0.55) }
-        if !jailbreak.isEmpty && persona.isEmpty { w = max(w, 0.25) }
-        if strongPersona && jailbreak.isEmpty && harmful == 0 { w = max(w, 0.2) }
+        if jailbreak >= 2 { w = max(w, 0.55) }
+        if jailbreak > 0 && personaCount == 0 { w = max(w, 0.25) }
+        if strongPersona && jailbreak == 0 && harmful == 0 { w = max(w, 0.2) }
         return w
     }
 
     func systemPromptExtraction() -> Double {
-        let tokens = t.tokens
+        let n = ids.count
         var best = 0.0
-        for (target, strong) in InjectionLexicon.extractionTargets {
-            for p in positions(of: target) {
-                let window = tokens[max(0, p - 7)..<p]
-                let verb = window.first { InjectionLexicon.extractionVerbs.contains($0) }
-                let strongVerb = window.contains { InjectionLexicon.strongExtractionVerbs.contains($0) }
-                let youDirected = strong || window.contains { InjectionLexicon.youCues.contains($0) }
-                    || tokens[p..<min(tokens.count, p + target.words.count + 4)].contains { $0 == "you" || $0 == "your" }
+        for (target, strong, length) in p.extractionTargets where hasPhrase(target) {
+            for at in positions(of: target) {
+                let window = max(0, at - 7)..<at
+                let verb = any(window, WordFlag.extractionVerb)
+                let strongVerb = any(window, WordFlag.strongExtractionVerb)
+                let youDirected = strong || any(window, WordFlag.youCue) || any(at..<min(n, at + length + 4), WordFlag.youOrYour)
                 // Descriptions ("the model must not reveal its system prompt") are not requests.
-                let thirdPerson = window.contains { ["its", "their", "his", "her", "model's", "bot's", "assistant's"].contains($0) }
-                let negated = window.contains { ["not", "never", "dont", "cannot", "cant", "nicht", "pas", "no"].contains($0) }
-                if verb != nil {
+                let thirdPerson = any(window, WordFlag.thirdPerson)
+                let negated = any(window, WordFlag.negation)
+                if verb {
                     if thirdPerson || negated {
                         best = max(best, 0.35)
                     } else {
@@ -502,7 +790,7 @@ struct InjectionRuleContext {
                     }
                 }
                 // "what is your system prompt", "what are the first 50 words of your prompt"
-                if youDirected, window.contains(where: { ["what", "which", "was", "quelles", "quel", "cual", "cuales", "welche"].contains($0) }) {
+                if youDirected, any(window, WordFlag.whatWord) {
                     best = max(best, 0.7)
                 }
             }
@@ -511,50 +799,52 @@ struct InjectionRuleContext {
     }
 
     func hiddenInstruction() -> Double {
-        let cues = InjectionLexicon.addressCues.filter { hasPhrase($0) }
-        guard !cues.isEmpty else { return 0 }
-        let imperative = countAny(InjectionLexicon.imperativeCues)
-        if imperative > 0 { return 0.75 }
+        guard containsAny(p.addressCues) else { return 0 }
+        if containsAny(p.imperativeCues) { return 0.75 }
         return 0.4
     }
 
     func delimiterInjection() -> Double {
-        let markers = InjectionLexicon.delimiterMarkers.filter { contains($0) }
-        var roleLines = 0
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var s = lineStart
-            while s < bytes.count, bytes[s] == 32 { s += 1 }
-            for prefix in InjectionLexicon.roleLineStartBytes where s + prefix.count <= bytes.count && bytes[s..<(s + prefix.count)].elementsEqual(prefix) {
-                roleLines += 1
-                break
+        let markers = countAny(p.delimiterMarkers)
+        let roleLines = bytes.withUnsafeBufferPointer { b -> Int in
+            var roleLines = 0
+            var lineStart = 0
+            let n = b.count
+            while lineStart < n {
+                var s = lineStart
+                while s < n, b[s] == 32 { s += 1 }
+                for prefix in InjectionLexicon.roleLineStartBytes where s + prefix.count <= n
+                    && prefix.withUnsafeBufferPointer({ memcmp(b.baseAddress! + s, $0.baseAddress!, prefix.count) == 0 }) {
+                    roleLines += 1
+                    break
+                }
+                guard let nl = memchr(b.baseAddress! + lineStart, 10, n - lineStart) else { break }
+                lineStart = b.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
             }
-            guard let nl = bytes[lineStart...].firstIndex(of: 10) else { break }
-            lineStart = nl + 1
+            return roleLines
         }
-        let roleAfterMarker = ["<|im_start|>system", "<|im_start|>assistant", "<im_start>system", "<|im_start|> system", "### system:", "[system]", "<system>", "<|system|>"]
-            .contains { contains($0) }
+        let roleAfterMarker = containsAny(p.roleAfterMarker)
         var w = 0.0
-        let count = markers.count + roleLines
+        let count = markers + roleLines
         if count >= 1 { w = 0.35 }
         if count >= 2 { w = 0.6 }
-        if roleAfterMarker || (roleLines >= 1 && markers.count >= 1) { w = max(w, 0.7) }
-        if roleLines >= 2 && hasPhrase("assistant") { w = max(w, 0.6) }
+        if roleAfterMarker || (roleLines >= 1 && markers >= 1) { w = max(w, 0.7) }
+        if roleLines >= 2 && hasPhrase(p.assistant) { w = max(w, 0.6) }
         return w
     }
 
     func exfiltration() -> Double {
         var w = 0.0
-        if contains("!["), contains("](http"), contains("?") { w = max(w, 0.65) }
-        let tokens = t.tokens
-        let hasURL = contains("http://") || contains("https://") || hasPhrase("pastebin") || contains("@")
+        if hasPhrase(p.imageOpen), hasPhrase(p.linkHTTP), hasPhrase(p.question) { w = max(w, 0.65) }
+        let hasURL = hasPhrase(p.http) || hasPhrase(p.https) || hasPhrase(p.pastebin) || hasPhrase(p.at)
         if hasURL {
-            for i in tokens.indices where InjectionLexicon.exfilVerbs.contains(tokens[i]) {
-                let window = tokens[i..<min(tokens.count, i + 10)].joined(separator: " ")
+            let n = ids.count
+            for i in 0..<n where flags(i) & WordFlag.exfilVerb != 0 {
+                let window = (i..<min(n, i + 10)).map { t.token($0) }.joined(separator: " ")
                 if InjectionLexicon.exfilObjects.contains(where: { window.contains($0) }) { w = max(w, 0.7); break }
             }
         }
-        if containsAny(InjectionLexicon.secrecyPhrases) {
+        if containsAny(p.secrecyPhrases) {
             w = max(w, w > 0 ? 0.8 : 0.35)
         }
         return w
@@ -562,13 +852,13 @@ struct InjectionRuleContext {
 
     /// Multiplier in (0, 1] for text that discusses injection rather than performing it.
     func metaDamping(strongest: Double, signalCount: Int) -> Double {
-        var cues = countAny(InjectionLexicon.metaCues)
+        var cues = countAny(p.metaCues)
         // "What is your system prompt?" is a request to the model, not a question about attacks.
-        if hasPhrase("your") || hasPhrase("you") {
-            cues -= countAny(InjectionLexicon.whatQuestions)
+        if hasPhrase(p.your) || hasPhrase(p.you) {
+            cues -= countAny(p.whatQuestions)
         }
         guard cues > 0 else { return 1 }
-        let quotedAttack = t.quoted.contains(true)
+        let quotedAttack = t.anyQuoted
         let question = bytes.last == UInt8(ascii: "?")
         var factor = 1.0
         if cues >= 2 { factor = 0.55 } else if quotedAttack || question { factor = 0.65 } else { factor = 0.8 }
