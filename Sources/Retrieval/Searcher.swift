@@ -48,6 +48,12 @@ public struct Searcher: Sendable {
     /// - Throws: `RetrievalError` for an empty query, an unsupported mode or a namespace embedded by another
     ///   model; `VectorStoreError` for an unknown namespace or a bad filter.
     public func search(_ request: SearchRequest) async throws -> [SearchHit] {
+        try await search(request, queryVector: nil)
+    }
+
+    /// Searches with a query embedding the caller already has (the query path embeds once for the semantic
+    /// cache and retrieval).
+    public func search(_ request: SearchRequest, queryVector: [Float]?) async throws -> [SearchHit] {
         let query = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !query.isEmpty else { throw RetrievalError(.invalidQuery, "query is empty") }
         guard request.mode == .dense else {
@@ -59,7 +65,13 @@ public struct Searcher: Sendable {
                 "namespace \"\(request.namespace)\" was embedded with \(model); the configured embedder is \(embedder.modelID)")
         }
         try store.checkFilter(request.filter, namespace: request.namespace)
-        guard let vector = try await embedder.embed([query]).first else { return [] }
+        let vector: [Float]
+        if let queryVector {
+            vector = queryVector
+        } else {
+            guard let embedded = try await embedder.embed([query]).first else { return [] }
+            vector = embedded
+        }
         let results = try store.search(request.namespace, vector: vector, k: request.topK, filter: request.filter,
                                        clearance: request.clearance)
         return try join(results, namespace: request.namespace)

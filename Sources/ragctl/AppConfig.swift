@@ -1,4 +1,5 @@
 import Foundation
+import Retrieval
 
 /// The root configuration: defaults < config file (TOML) < environment < flags. Loaded once by `ragctl`;
 /// libraries receive the parts they need and never read the environment themselves.
@@ -72,6 +73,32 @@ struct AppConfig: Sendable {
     var validation = Validation()
     var server = Server()
     var auth = Auth()
+
+    /// The query path's settings; provider API keys are read from the environment variables the config names.
+    func queryEngine(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> QueryEngineConfiguration {
+        var engine = QueryEngineConfiguration()
+        engine.validation.maxQueryCharacters = validation.maxQueryChars
+        engine.validation.pii = QueryValidator.PIIPolicy(rawValue: validation.pii) ?? .redact
+        engine.validation.promptInjection = QueryValidator.InjectionPolicy(rawValue: validation.promptInjection) ?? .block
+        engine.exactEntries = cache.exactEntries
+        engine.exactTTL = cache.exactTTL
+        engine.semantic.threshold = cache.semanticThreshold
+        engine.semantic.ttl = cache.semanticTTL
+        engine.rateLimit.userRPM = rateLimit.userRPM
+        engine.rateLimit.globalRPM = rateLimit.globalRPM
+        engine.rateLimit.userTPM = rateLimit.userTPM
+        engine.resilience = ResilienceConfiguration(maxAttempts: resilience.maxAttempts, backoffInitial: resilience.backoffInitial,
+                                                    backoffMax: resilience.backoffMax, breakerFailures: resilience.breakerFailures,
+                                                    breakerOpen: resilience.breakerOpen, deadline: resilience.deadline)
+        engine.providers = providers.map { p in
+            var provider = LLMProviderConfiguration(name: p.name, kind: p.kind == "anthropic" ? .anthropic : .openai, baseURL: p.baseURL,
+                                                    model: p.model, apiKey: p.apiKeyEnv.isEmpty ? nil : environment[p.apiKeyEnv],
+                                                    timeout: p.timeout)
+            provider.timeout = p.timeout
+            return provider
+        }
+        return engine
+    }
 
     struct ConfigError: Error, CustomStringConvertible {
         let message: String

@@ -39,13 +39,14 @@ struct QueryCommand: AsyncParsableCommand {
         request.contextWindow = contextWindow
         request.temperature = temperature
         request.clearance = AccessLevel(rawValue: clearance)!
-        var engine = QueryEngine(store: store, embedder: embedder)
-        engine.maxQueryCharacters = config.validation.maxQueryChars
+        let engine = try QueryEngine(store: store, embedder: embedder, configuration: config.queryEngine())
         let answer = try await engine.answer(request)
         if json {
             JSONOutput.print([
                 "answer": answer.answer, "latency_ms": answer.latencyMs, "cached": answer.cached, "model": answer.model,
-                "degraded": answer.degraded,
+                "degraded": answer.degraded, "query_id": answer.queryID, "path": answer.path, "stale": answer.stale,
+                "cache_layer": answer.cacheLayer ?? NSNull(), "cost": answer.cost,
+                "usage": answer.usage.map { ["prompt_tokens": $0.prompt, "completion_tokens": $0.completion, "estimated": $0.estimated] as [String: Any] } ?? NSNull(),
                 "sources": answer.sources.enumerated().map { index, hit in
                     var object = SearchCommand.object(hit)
                     object["n"] = index + 1
@@ -61,6 +62,7 @@ struct QueryCommand: AsyncParsableCommand {
             let heading = hit.headingPath.isEmpty ? "" : " › \(hit.headingPath)"
             print("[\(index + 1)] \(hit.source)\(heading)")
         }
-        if answer.degraded { print("\n(extractive answer: no LLM is configured)") }
+        if answer.degraded { print("\n(extractive answer: \(engine.chain == nil ? "no LLM is configured" : "every LLM provider failed"))") }
+        else if answer.stale { print("\n(stale cached answer: every LLM provider failed)") }
     }
 }

@@ -44,6 +44,12 @@ struct Ragctl: AsyncParsableCommand {
         } catch let error as VectorStoreError {
             CommandFailure.report(code: error.code.rawValue, message: error.description)
             Foundation.exit(1)
+        } catch let error as QueryRejection {
+            CommandFailure.report(code: error.code.rawValue, message: error.message)
+            Foundation.exit(1)
+        } catch let error as RateLimitRejection {
+            CommandFailure.report(code: "rate_limited", message: error.message)
+            Foundation.exit(1)
         } catch let failure as CommandFailure {
             CommandFailure.report(code: failure.code, message: failure.message)
             Foundation.exit(failure.exitCode)

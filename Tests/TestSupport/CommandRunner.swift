@@ -17,8 +17,14 @@ public enum Ragctl {
         RepositoryPaths.productsDirectory().appendingPathComponent("ragctl")
     }
 
+    /// Runs `ragctl arguments…` to completion on a Dispatch thread, so that waiting for the child does not
+    /// hold one of the (two) cooperative threads every Swift Testing test shares.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> CommandResult {
+        try await offPool { try runBlocking(arguments, environment: environment, stdin: stdin) }
+    }
+
     /// Runs `ragctl arguments…` to completion. stdout and stderr go to files so large outputs cannot block.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
+    public static func runBlocking(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -45,5 +51,13 @@ public enum Ragctl {
         return CommandResult(status: process.terminationStatus,
                              stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                              stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}
+
+/// Runs blocking test work (child processes, sleeps, polling) on a Dispatch thread instead of the
+/// cooperative pool, which on 2 cores has 2 threads shared by every concurrently running test.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -7,11 +7,28 @@ import TestSupport
 /// acknowledged is present, and no batch is partially present.
 @Suite struct CrashTests {
     @Test(arguments: [0, 1, 2])
-    func sigkillLosesNoAcknowledgedBatch(round: Int) throws {
+    func sigkillLosesNoAcknowledgedBatch(round: Int) async throws {
         let dir = TemporaryDirectory("crash")
+        let acked = try await offPool { try Self.writeAndKill(dir: dir.path, round: round) }
+        let wanted = 5 + round * 7
+        #expect(acked >= wanted)
+
+        let store = try VectorStore(directory: dir.path)
+        let info = try store.namespace("crash")
+        #expect(info.count % 50 == 0, "a partial batch survived: \(info.count) rows")
+        #expect(info.count >= (acked + 1) * 50, "acknowledged \(acked + 1) batches, found \(info.count / 50)")
+        #expect(info.count <= (acked + 2) * 50)
+        for b in 0...acked {
+            let ids = try store.ids(ofDocument: "batch\(b)", in: "crash")
+            #expect(ids.count == 50, "batch \(b) has \(ids.count) rows")
+        }
+    }
+
+    /// Runs the writer, kills it after enough acknowledgements, returns the last acknowledged batch.
+    static func writeAndKill(dir: String, round: Int) throws -> Int {
         let process = Process()
         process.executableURL = Ragctl.executable
-        process.arguments = ["vectors", "stress-write", "crash", "--dim", "8", "--batch", "50", "--data-dir", dir.path]
+        process.arguments = ["vectors", "stress-write", "crash", "--dim", "8", "--batch", "50", "--data-dir", dir]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -39,16 +56,6 @@ import TestSupport
         for line in (pending + rest).split(separator: "\n") where line.hasPrefix("ACK ") {
             if let n = Int(line.dropFirst(4)) { acked = max(acked, n) }
         }
-        #expect(acked >= wanted)
-
-        let store = try VectorStore(directory: dir.path)
-        let info = try store.namespace("crash")
-        #expect(info.count % 50 == 0, "a partial batch survived: \(info.count) rows")
-        #expect(info.count >= (acked + 1) * 50, "acknowledged \(acked + 1) batches, found \(info.count / 50)")
-        #expect(info.count <= (acked + 2) * 50)
-        for b in 0...acked {
-            let ids = try store.ids(ofDocument: "batch\(b)", in: "crash")
-            #expect(ids.count == 50, "batch \(b) has \(ids.count) rows")
-        }
+        return acked
     }
 }

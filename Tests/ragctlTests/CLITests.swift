@@ -4,12 +4,12 @@ import TestSupport
 
 /// The commands of INTERFACE.md, run as a user runs them.
 @Suite struct VectorCLITests {
-    @Test func namespacesUpsertSearchAsInInterface() throws {
+    @Test func namespacesUpsertSearchAsInInterface() async throws {
         let dir = TemporaryDirectory("cli")
-        let create = try Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
+        let create = try await Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
         #expect(create.status == 0, "\(create.stderr)")
         // Global options before the subcommand, as with git -C.
-        let list = try Ragctl.run(["--data-dir", dir.path, "namespaces", "list", "--json"])
+        let list = try await Ragctl.run(["--data-dir", dir.path, "namespaces", "list", "--json"])
         let namespaces = try #require(list.json?["namespaces"] as? [[String: Any]])
         #expect(namespaces.count == 1)
         #expect(namespaces[0]["name"] as? String == "demo")
@@ -25,7 +25,7 @@ import TestSupport
         {"id": "c4", "vector": [0, 1]}
 
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let upsert = try Ragctl.run(["vectors", "upsert", "demo", "--file", file, "--json", "--data-dir", dir.path])
+        let upsert = try await Ragctl.run(["vectors", "upsert", "demo", "--file", file, "--json", "--data-dir", dir.path])
         #expect(upsert.status == 2)
         let summary = try #require(upsert.json)
         #expect(summary["upserted"] as? Int == 3)
@@ -35,7 +35,7 @@ import TestSupport
 
         let query = dir.file("q.json")
         try #"{"vector": [1, 0, 0]}"#.write(toFile: query, atomically: true, encoding: .utf8)
-        let search = try Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--top-k", "2", "--json", "--data-dir", dir.path])
+        let search = try await Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--top-k", "2", "--json", "--data-dir", dir.path])
         #expect(search.status == 0, "\(search.stderr)")
         let results = try #require(search.json?["results"] as? [[String: Any]])
         #expect(results.map { $0["id"] as? String } == ["c1", "c2"])
@@ -45,35 +45,35 @@ import TestSupport
         #expect(metadata["created_at"] as? String == "2026-01-02T03:04:05Z")
         #expect(metadata["anything"] as? Int == 3)
 
-        let filtered = try Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--filter", #"{"category": {"$in": ["b"]}}"#,
+        let filtered = try await Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--filter", #"{"category": {"$in": ["b"]}}"#,
                                        "--clearance", "public", "--json", "--data-dir", dir.path])
         #expect((filtered.json?["results"] as? [[String: Any]])?.map { $0["id"] as? String } == ["c2"])
 
         try #"{"vectors": [[1, 0, 0], [0, 1, 0]]}"#.write(toFile: query, atomically: true, encoding: .utf8)
-        let batch = try Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--top-k", "1", "--json", "--data-dir", dir.path])
+        let batch = try await Ragctl.run(["vectors", "search", "demo", "--vector-file", query, "--top-k", "1", "--json", "--data-dir", dir.path])
         let lists = try #require(batch.json?["results"] as? [[[String: Any]]])
         #expect(lists.map { $0.first?["id"] as? String } == ["c1", "c3"])
     }
 
-    @Test func errorsAreClearWithTheRightExitCodes() throws {
+    @Test func errorsAreClearWithTheRightExitCodes() async throws {
         let dir = TemporaryDirectory("cli-errors")
-        _ = try Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
-        let unknown = try Ragctl.run(["vectors", "search", "nope", "--vector", "[1,0,0]", "--json", "--data-dir", dir.path])
+        _ = try await Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
+        let unknown = try await Ragctl.run(["vectors", "search", "nope", "--vector", "[1,0,0]", "--json", "--data-dir", dir.path])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("namespace \"nope\" does not exist"))
         #expect((unknown.json?["error"] as? [String: Any])?["code"] as? String == "namespace_not_found")
-        let badFilter = try Ragctl.run(["vectors", "search", "demo", "--vector", "[1,0,0]", "--filter", #"{"a": {"$regex": "x"}}"#, "--data-dir", dir.path])
+        let badFilter = try await Ragctl.run(["vectors", "search", "demo", "--vector", "[1,0,0]", "--filter", #"{"a": {"$regex": "x"}}"#, "--data-dir", dir.path])
         #expect(badFilter.status == 1)
         #expect(badFilter.stderr.contains("$regex"))
-        let malformed = try Ragctl.run(["vectors", "search", "demo", "--vector", "[1,0,0]", "--filter", "{oops", "--data-dir", dir.path])
+        let malformed = try await Ragctl.run(["vectors", "search", "demo", "--vector", "[1,0,0]", "--filter", "{oops", "--data-dir", dir.path])
         #expect(malformed.status == 1)
         #expect(malformed.stderr.contains("not valid JSON"))
-        let usage = try Ragctl.run(["vectors", "search", "demo", "--data-dir", dir.path])
+        let usage = try await Ragctl.run(["vectors", "search", "demo", "--data-dir", dir.path])
         #expect(usage.status == 64)
-        let missingFile = try Ragctl.run(["vectors", "upsert", "demo", "--file", dir.file("absent.jsonl"), "--data-dir", dir.path])
+        let missingFile = try await Ragctl.run(["vectors", "upsert", "demo", "--file", dir.file("absent.jsonl"), "--data-dir", dir.path])
         #expect(missingFile.status == 1)
         #expect(missingFile.stderr.contains("absent.jsonl"))
-        let exists = try Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
+        let exists = try await Ragctl.run(["namespaces", "create", "demo", "--dim", "3", "--data-dir", dir.path])
         #expect(exists.status == 1)
         #expect(exists.stderr.contains("already exists"))
     }

@@ -37,12 +37,28 @@ import VectorStore
         return documents.count
     }
 
-    @Test func killedIngestLeavesWholeDocumentsAndTheNextRunCompletes() throws {
+    @Test func killedIngestLeavesWholeDocumentsAndTheNextRunCompletes() async throws {
         let dir = TemporaryDirectory("ingest-kill")
         let docs = dir.file("docs")
         let files = 320
         try Self.corpus(docs, files: files)
         let data = dir.file("data")
+        let (survived, committed) = try await offPool { try Self.ingestAndKill(docs: docs, data: data) }
+        let store = try openIngestStore(data)
+        #expect(survived >= committed)
+        let job = try #require(try JobStore(store: store).list().first)
+        #expect(job.state == .failed || job.state == .succeeded)
+        if survived < files { #expect(job.state == .failed && job.message?.contains("interrupted") == true) }
+
+        let rerun = try await Ragctl.run(["ingest", docs, "--namespace", "notes", "--json", "--data-dir", data])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.json?["documents_added"] as? Int == files - survived)
+        #expect(rerun.json?["documents_unchanged"] as? Int == survived)
+        #expect(try Self.checkConsistent(openIngestStore(data), namespace: "notes") == files)
+    }
+
+    /// Starts an ingest, SIGKILLs it once a group is committed, returns (documents that survived, seen committed).
+    static func ingestAndKill(docs: String, data: String) throws -> (Int, Int) {
         let process = Process()
         process.executableURL = Ragctl.executable
         process.arguments = ["ingest", docs, "--namespace", "notes", "--data-dir", data]
@@ -62,19 +78,7 @@ import VectorStore
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-
-        let store = try openIngestStore(data)
-        let survived = try Self.checkConsistent(store, namespace: "notes")
-        #expect(survived >= committed)
-        let job = try #require(try JobStore(store: store).list().first)
-        #expect(job.state == .failed || job.state == .succeeded)
-        if survived < files { #expect(job.state == .failed && job.message?.contains("interrupted") == true) }
-
-        let rerun = try Ragctl.run(["ingest", docs, "--namespace", "notes", "--json", "--data-dir", data])
-        #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.json?["documents_added"] as? Int == files - survived)
-        #expect(rerun.json?["documents_unchanged"] as? Int == survived)
-        #expect(try Self.checkConsistent(openIngestStore(data), namespace: "notes") == files)
+        return (try Self.checkConsistent(openIngestStore(data), namespace: "notes"), committed)
     }
 }
 

@@ -1,0 +1,30 @@
+import Foundation
+
+/// An answer as the caches keep it: the text, its numbered sources, the model that wrote it and when.
+public struct CachedAnswer: Sendable, Equatable, Codable {
+    public var answer: String
+    public var sources: [CachedSource]
+    public var model: String
+    /// True when the answer was assembled from the passages rather than written by an LLM.
+    public var degraded: Bool
+    /// When the answer was computed, in seconds of the cache's `TimeSource`.
+    public var createdAt: Double
+
+    public init(answer: String, sources: [CachedSource], model: String, degraded: Bool = false, createdAt: Double) {
+        self.answer = answer
+        self.sources = sources
+        self.model = model
+        self.degraded = degraded
+        self.createdAt = createdAt
+    }
+
+    public init(answer: String, hits: [SearchHit], model: String, degraded: Bool = false, createdAt: Double) {
+        self.init(answer: answer, sources: hits.map(CachedSource.init), model: model, degraded: degraded,
+                  createdAt: createdAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case answer, sources, model, degraded
+        case createdAt = "created_at"
+    }
+}

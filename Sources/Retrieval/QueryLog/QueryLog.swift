@@ -1,0 +1,111 @@
+import Foundation
+import Ingest
+import VectorStore
+
+/// The query log (`query_logs`) and answer feedback (`feedback`) in the store's SQLite file.
+///
+/// The log never holds raw personal data: every query text is passed through `PIIRedactor` again on
+/// `record`, whatever the validation policy was, and under `hashOnly` only `sha256:<hex>` of the redacted
+/// text is kept. `query_hash` (sha256 of the redacted, normalised text) is always stored, for counting
+/// repeated questions without reading them. Writes are one short transaction each.
+public struct QueryLog: Sendable {
+    /// What `query_text` holds.
+    public enum TextPolicy: String, Sendable, Codable, CaseIterable {
+        /// The redacted query text (default).
+        case redacted
+        /// Only `sha256:<hex>` of the redacted text.
+        case hashOnly = "hash_only"
+    }
+
+    public let textPolicy: TextPolicy
+    private let store: VectorStore
+    private let redactor: PIIRedactor
+
+    /// - Parameter store: opened with `RetrievalSchema.migrations`.
+    public init(store: VectorStore, textPolicy: TextPolicy = .redacted, redactor: PIIRedactor = PIIRedactor()) {
+        self.store = store
+        self.textPolicy = textPolicy
+        self.redactor = redactor
+    }
+
+    /// Appends `entry`, storing its text under `textPolicy`; returns the stored row.
+    /// - Throws: `VectorStoreError` when the write fails (e.g. the schema is not migrated, a duplicate id).
+    @discardableResult
+    public func record(_ entry: QueryLogEntry) throws -> QueryLogEntry {
+        let redacted = redactor.redact(entry.queryText).text
+        let hash = Hashing.sha256Hex(AnswerCacheKey.normalize(redacted))
+        var stored = entry
+        stored.queryText = textPolicy == .redacted ? redacted : "sha256:" + Hashing.sha256Hex(redacted)
+        try store.write { tx in
+            try tx.execute("""
+                INSERT INTO query_logs(id, user_id, query_text, query_hash, model_used, prompt_tokens, completion_tokens,
+                                       latency_ms, created_at, namespace, cache_layer, path, status, cost)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null, .text(stored.queryText), .text(hash),
+                      .text(stored.model), .integer(Int64(stored.promptTokens)), .integer(Int64(stored.completionTokens)),
+                      .integer(Int64(stored.latencyMs)), .real(stored.createdAt.timeIntervalSince1970),
+                      .text(stored.namespace), stored.cacheLayer.map(SQLValue.text) ?? .null, .text(stored.path),
+                      .text(stored.status), .real(stored.cost)])
+        }
+        return stored
+    }
+
+    /// The newest entries first, at most `limit`, optionally only those of `userID`.
+    public func recent(limit: Int = 50, userID: String? = nil) throws -> [QueryLogEntry] {
+        let limit = SQLValue.integer(Int64(max(0, limit)))
+        if let userID {
+            return try entries("WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?", [.text(userID), limit])
+        }
+        return try entries("ORDER BY created_at DESC, rowid DESC LIMIT ?", [limit])
+    }
+
+    /// The entry with `id`, if logged.
+    public func entry(id: String) throws -> QueryLogEntry? {
+        try entries("WHERE id = ?", [.text(id)]).first
+    }
+
+    private func entries(_ clause: String, _ arguments: [SQLValue]) throws -> [QueryLogEntry] {
+        try store.query("""
+            SELECT id, user_id, query_text, model_used, prompt_tokens, completion_tokens, latency_ms, created_at,
+                   namespace, cache_layer, path, status, cost FROM query_logs
+            """ + " " + clause, arguments).map { row in
+            QueryLogEntry(id: row[0].string ?? "", userID: row[1].string, queryText: row[2].string ?? "",
+                          namespace: row[8].string ?? "", model: row[3].string ?? "", promptTokens: row[4].int ?? 0,
+                          completionTokens: row[5].int ?? 0, latencyMs: row[6].int ?? 0, cacheLayer: row[9].string,
+                          path: row[10].string ?? "", status: row[11].string ?? "", cost: row[12].double ?? 0,
+                          createdAt: Date(timeIntervalSince1970: row[7].double ?? 0))
+        }
+    }
+
+    /// Stores a rating of the answer to `queryID`. The comment is redacted like query texts.
+    /// - Throws: `RetrievalError(.invalidQuery)` when `query_id` is unknown or `rating` is outside -1...5;
+    ///   `VectorStoreError` when the write fails.
+    public func recordFeedback(_ feedback: QueryFeedback) throws {
+        guard (-1...5).contains(feedback.rating) else {
+            throw RetrievalError(.invalidQuery, "feedback rating must be -1...5; got \(feedback.rating)")
+        }
+        let comment = feedback.comment.map { redactor.redact($0).text }
+        try store.write { tx in
+            guard !(try tx.query("SELECT 1 FROM query_logs WHERE id = ?", [.text(feedback.queryID)])).isEmpty else {
+                throw RetrievalError(.invalidQuery, "feedback query_id \"\(feedback.queryID)\" is not a logged query")
+            }
+            try tx.execute("INSERT INTO feedback(query_id, rating, comment, created_at) VALUES (?, ?, ?, ?)",
+                           [.text(feedback.queryID), .integer(Int64(feedback.rating)), comment.map(SQLValue.text) ?? .null,
+                            .real(feedback.createdAt.timeIntervalSince1970)])
+        }
+    }
+
+    /// Convenience for `recordFeedback(QueryFeedback(...))`.
+    public func recordFeedback(queryID: String, rating: Int, comment: String? = nil, createdAt: Date = Date()) throws {
+        try recordFeedback(QueryFeedback(queryID: queryID, rating: rating, comment: comment, createdAt: createdAt))
+    }
+
+    /// Feedback for `queryID`, oldest first.
+    public func feedback(for queryID: String) throws -> [QueryFeedback] {
+        try store.query("SELECT query_id, rating, comment, created_at FROM feedback WHERE query_id = ? ORDER BY id",
+                        [.text(queryID)]).map { row in
+            QueryFeedback(queryID: row[0].string ?? "", rating: row[1].int ?? 0, comment: row[2].string,
+                          createdAt: Date(timeIntervalSince1970: row[3].double ?? 0))
+        }
+    }
+}
