@@ -140,6 +140,119 @@ public final class QueryEngine: Sendable {
     /// - Throws: `RateLimitRejection` (429), `QueryRejection` (400), `VectorStoreError.namespaceNotFound` for a
     ///   namespace the caller may not see or that does not exist (404, no existence leak), invalid filters.
     public func answer(_ request: QueryRequest, caller: Caller = .localOperator) async throws -> QueryAnswer {
+        let context: Context
+        switch try await prepare(request, caller: caller) {
+        case .answered(let answer): return answer
+        case .retrieved(let retrieved): context = retrieved
+        }
+        guard let chain, !context.passages.isEmpty else { return try await fallback(context, after: nil) }
+        do {
+            let result = try await chain.completeWithReport(
+                ChatRequest(messages: PromptBuilder.messages(question: context.question, passages: context.passages),
+                            temperature: request.temperature))
+            await recordBreakers(chain)
+            return try await completed(context, text: result.response.text, model: result.response.model, provider: result.provider,
+                                       usedFallback: result.usedFallback, retries: result.retries, usage: result.response.usage)
+        } catch let error as ProviderError {
+            await recordBreakers(chain)
+            return try await fallback(context, after: error)
+        }
+    }
+
+    /// What `answerStream` yields: the sources first, then pieces of the answer, then the finished answer.
+    public enum StreamEvent: Sendable {
+        case sources([SearchHit])
+        case delta(String)
+        case done(QueryAnswer)
+    }
+
+    /// Streams the answer: `.sources`, then `.delta`s as the provider produces tokens (a cached, stale or
+    /// extractive answer comes as one delta), then `.done` with the whole answer. Retries and fallbacks happen
+    /// only before the first token; an error after it ends the stream.
+    public func answerStream(_ request: QueryRequest, caller: Caller = .localOperator) -> AsyncThrowingStream<StreamEvent, Error> {
+        let (stream, continuation) = AsyncThrowingStream<StreamEvent, Error>.makeStream()
+        let task = Task {
+            do {
+                func whole(_ answer: QueryAnswer) {
+                    continuation.yield(.sources(answer.sources))
+                    continuation.yield(.delta(answer.answer))
+                    continuation.yield(.done(answer))
+                }
+                let context: Context
+                switch try await prepare(request, caller: caller) {
+                case .answered(let answer):
+                    whole(answer)
+                    continuation.finish()
+                    return
+                case .retrieved(let retrieved):
+                    context = retrieved
+                }
+                guard let chain, !context.passages.isEmpty else {
+                    whole(try await fallback(context, after: nil))
+                    continuation.finish()
+                    return
+                }
+                var text = "", provider = "", model = chain.model, usage = TokenUsage(prompt: 0, completion: 0, estimated: true)
+                var retries = 0
+                do {
+                    let events = chain.streamWithReport(ChatRequest(
+                        messages: PromptBuilder.messages(question: context.question, passages: context.passages), temperature: request.temperature))
+                    for try await event in events {
+                        switch event {
+                        case .started(let name, let modelName):
+                            provider = name
+                            model = modelName
+                            continuation.yield(.sources(context.passages))
+                        case .delta(let piece):
+                            text += piece
+                            continuation.yield(.delta(piece))
+                        case .done(let finalUsage, _, let retryCount):
+                            usage = finalUsage
+                            retries = retryCount
+                        }
+                    }
+                } catch let error as ProviderError where provider.isEmpty {
+                    await recordBreakers(chain)
+                    whole(try await fallback(context, after: error))
+                    continuation.finish()
+                    return
+                }
+                await recordBreakers(chain)
+                let usedFallback = chain.members.first.map { $0.name != provider } ?? false
+                let answer = try await completed(context, text: text, model: model, provider: provider, usedFallback: usedFallback,
+                                                 retries: retries, usage: usage)
+                continuation.yield(.done(answer))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Everything known about a request once it is validated and its passages retrieved.
+    private struct Context: Sendable {
+        var queryID: String
+        var question: String
+        var request: QueryRequest
+        var principal: String
+        var caller: Caller
+        var started: Double
+        var key: AnswerCacheKey
+        var scope: AnswerCacheScope
+        var embedding: [Float]
+        var passages: [SearchHit]
+        var flagged: Bool
+    }
+
+    private enum Prepared: Sendable {
+        case answered(QueryAnswer)
+        case retrieved(Context)
+    }
+
+    /// Rate limit → validation → exact cache → semantic cache → retrieval.
+    private func prepare(_ request: QueryRequest, caller: Caller) async throws -> Prepared {
         let started = time.now()
         let principal = request.userID ?? caller.principal
         do {
@@ -160,68 +273,76 @@ public final class QueryEngine: Sendable {
                                                  model: answerModel, temperature: request.temperature, clearance: clearance,
                                                  callerNamespaces: caller.namespaces)
         let key = AnswerCacheKey(query: question, scope: scope)
-        let queryID = UUID().uuidString.lowercased()
-
-        if let hit = await exactCache.value(for: key) {
-            return try finish(queryID: queryID, question: question, request: request, principal: principal, started: started,
-                              answer: hit, layer: "exact", path: "cache:exact", usage: nil, cost: 0, stale: false, flagged: validated.flaggedAsInjection)
-        }
-        let embedding = try await embedder.embed([question]).first ?? []
-        if let hit = try await semanticCache.lookup(query: question, embedding: embedding, scope: scope) {
-            return try finish(queryID: queryID, question: question, request: request, principal: principal, started: started,
-                              answer: hit.answer, layer: "semantic", path: "cache:semantic", usage: nil, cost: 0, stale: false,
+        var context = Context(queryID: UUID().uuidString.lowercased(), question: question, request: request, principal: principal,
+                              caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
                               flagged: validated.flaggedAsInjection)
+        if let hit = await exactCache.value(for: key) {
+            return .answered(try finish(context, answer: hit, layer: "exact", path: "cache:exact", usage: nil, cost: 0, stale: false))
         }
-
+        context.embedding = try await embedder.embed([question]).first ?? []
+        if let hit = try await semanticCache.lookup(query: question, embedding: context.embedding, scope: scope) {
+            return .answered(try finish(context, answer: hit.answer, layer: "semantic", path: "cache:semantic", usage: nil, cost: 0,
+                                        stale: false))
+        }
         let retrievalStarted = time.now()
         var search = SearchRequest(query: question, namespace: request.namespace)
         search.topK = request.topK * max(1, configuration.overFetch)
         let unflagged = Filter.field("prompt_injection", .ne(.bool(true)))
         search.filter = request.filter == .all ? unflagged : .and([request.filter, unflagged])
         search.clearance = clearance
-        let hits = try await searcher.search(search, queryVector: embedding)
+        let hits = try await searcher.search(search, queryVector: context.embedding)
         metrics.recordRetrievalLatency(seconds: time.now() - retrievalStarted)
         let questionTokens = embedder.countTokens(question)
-        let passages = Self.pack(Self.deduplicated(hits), topK: request.topK,
-                                 budget: max(0, request.contextWindow - questionTokens - PromptBuilder.overheadTokens), counter: embedder)
+        context.passages = Self.pack(Self.deduplicated(hits), topK: request.topK,
+                                     budget: max(0, request.contextWindow - questionTokens - PromptBuilder.overheadTokens), counter: embedder)
+        return .retrieved(context)
+    }
 
-        if let chain, !passages.isEmpty {
-            do {
-                let result = try await chain.completeWithReport(
-                    ChatRequest(messages: PromptBuilder.messages(question: question, passages: passages), temperature: request.temperature))
-                for _ in 0..<result.retries { metrics.recordRetry(provider: result.provider) }
-                if result.usedFallback { metrics.recordFallback(to: result.provider) }
-                let usage = result.response.usage
-                let cost = configuration.prices.cost(usage: usage, model: result.response.model)
-                let cached = CachedAnswer(answer: result.response.text, hits: passages, model: result.response.model, createdAt: Date().timeIntervalSince1970)
-                await exactCache.store(cached, for: key)
-                try? await semanticCache.store(cached, query: question, embedding: embedding, scope: scope)
-                await limiter.charge(tokens: usage.total, principal: principal, limits: caller.limits)
-                return try finish(queryID: queryID, question: question, request: request, principal: principal, started: started,
-                                  answer: cached, layer: nil, path: (result.usedFallback ? "fallback:" : "provider:") + result.provider,
-                                  usage: usage, cost: cost, stale: false, flagged: validated.flaggedAsInjection)
-            } catch let error as ProviderError {
-                if let stale = await exactCache.stale(key) {
-                    metrics.recordFallback(to: "stale_cache")
-                    return try finish(queryID: queryID, question: question, request: request, principal: principal, started: started,
-                                      answer: stale.value, layer: nil, path: "stale_cache", usage: nil, cost: 0, stale: true,
-                                      flagged: validated.flaggedAsInjection, status: "fallback", note: error.message)
-                }
-                metrics.recordFallback(to: "extractive")
-            }
+    /// An LLM answer: cached in both layers, tokens charged to the caller, logged.
+    private func completed(_ context: Context, text: String, model: String, provider: String, usedFallback: Bool, retries: Int,
+                           usage: TokenUsage) async throws -> QueryAnswer {
+        for _ in 0..<retries { metrics.recordRetry(provider: provider) }
+        if usedFallback { metrics.recordFallback(to: provider) }
+        let cost = configuration.prices.cost(usage: usage, model: model)
+        let cached = CachedAnswer(answer: text, hits: context.passages, model: model, createdAt: Date().timeIntervalSince1970)
+        await exactCache.store(cached, for: context.key)
+        try? await semanticCache.store(cached, query: context.question, embedding: context.embedding, scope: context.scope)
+        await limiter.charge(tokens: usage.total, principal: context.principal, limits: context.caller.limits)
+        return try finish(context, answer: cached, layer: nil, path: (usedFallback ? "fallback:" : "provider:") + provider,
+                          usage: usage, cost: cost, stale: false)
+    }
+
+    /// No LLM answer: a stale cached answer for the same key when providers failed, else the extractive one.
+    private func fallback(_ context: Context, after error: ProviderError?) async throws -> QueryAnswer {
+        if error != nil, let stale = await exactCache.stale(context.key) {
+            metrics.recordFallback(to: "stale_cache")
+            return try finish(context, answer: stale.value, layer: nil, path: "stale_cache", usage: nil, cost: 0, stale: true,
+                              status: "fallback")
         }
-        let text = try await answerer.answer(question: question, passages: passages)
-        let extractive = CachedAnswer(answer: text, hits: passages, model: "extractive", degraded: true, createdAt: Date().timeIntervalSince1970)
-        return try finish(queryID: queryID, question: question, request: request, principal: principal, started: started,
-                          answer: extractive, layer: nil, path: "extractive", usage: nil, cost: 0, stale: false,
-                          flagged: validated.flaggedAsInjection, status: chain == nil ? "ok" : "fallback")
+        if error != nil { metrics.recordFallback(to: "extractive") }
+        let text = try await answerer.answer(question: context.question, passages: context.passages)
+        let extractive = CachedAnswer(answer: text, hits: context.passages, model: "extractive", degraded: true,
+                                      createdAt: Date().timeIntervalSince1970)
+        return try finish(context, answer: extractive, layer: nil, path: "extractive", usage: nil, cost: 0, stale: false,
+                          status: chain == nil ? "ok" : "fallback")
+    }
+
+    /// Publishes each provider's circuit-breaker state as a gauge.
+    private func recordBreakers(_ chain: ProviderChain) async {
+        for (provider, state) in await chain.breakerStates() {
+            let gauge: RetrievalMetrics.BreakerState = switch state {
+            case .closed: .closed
+            case .halfOpen: .halfOpen
+            case .open: .open
+            }
+            metrics.recordBreakerState(gauge, provider: provider)
+        }
     }
 
     /// Logs the query (redacted text only), records metrics, and builds the answer.
-    private func finish(queryID: String, question: String, request: QueryRequest, principal: String, started: Double,
-                        answer: CachedAnswer, layer: String?, path: String, usage: TokenUsage?, cost: Double, stale: Bool,
-                        flagged: Bool, status: String = "ok", note: String? = nil) throws -> QueryAnswer {
-        let latency = time.now() - started
+    private func finish(_ context: Context, answer: CachedAnswer, layer: String?, path: String, usage: TokenUsage?, cost: Double,
+                        stale: Bool, status: String = "ok") throws -> QueryAnswer {
+        let latency = time.now() - context.started
         let latencyMs = Int(latency * 1000)
         if layer == nil { metrics.recordCacheRequest(layer: "exact", result: "miss") }
         if let usage {
@@ -229,12 +350,13 @@ public final class QueryEngine: Sendable {
             metrics.recordCost(usd: cost, model: answer.model)
         }
         metrics.recordQuery(model: answer.model, status: status, latencySeconds: latency)
-        _ = try log.record(QueryLogEntry(id: queryID, userID: principal, queryText: question, namespace: request.namespace,
-                                         model: answer.model, promptTokens: usage?.prompt ?? 0, completionTokens: usage?.completion ?? 0,
-                                         latencyMs: latencyMs, cacheLayer: layer, path: path, status: status, cost: cost))
-        return QueryAnswer(queryID: queryID, answer: answer.answer, sources: answer.sources.map(\.hit), latencyMs: latencyMs,
+        _ = try log.record(QueryLogEntry(id: context.queryID, userID: context.principal, queryText: context.question,
+                                         namespace: context.request.namespace, model: answer.model, promptTokens: usage?.prompt ?? 0,
+                                         completionTokens: usage?.completion ?? 0, latencyMs: latencyMs, cacheLayer: layer, path: path,
+                                         status: status, cost: cost))
+        return QueryAnswer(queryID: context.queryID, answer: answer.answer, sources: answer.sources.map(\.hit), latencyMs: latencyMs,
                            cached: layer != nil, cacheLayer: layer, model: answer.model, degraded: answer.degraded, stale: stale,
-                           path: path, usage: usage, cost: cost, flagged: flagged)
+                           path: path, usage: usage, cost: cost, flagged: context.flagged)
     }
 
     /// Drops chunks whose text is (nearly) the same as a better-ranked one: overlapping chunks and copies.

@@ -15,48 +15,36 @@ extension NamespaceIndex {
             var heap = TopK(k: k, ids: ids)
             let d = dimension
             let base = UnsafePointer(matrix.base)
-            let blocked = d % 16 == 0
-            // Rows are scored four at a time when the dimension allows it; `pending` collects them.
-            var pending: (Int, Int, Int, Int) = (0, 0, 0, 0)
-            var pendingCount = 0
-            @inline(__always) func flush4() {
-                let s = SearchKernel.dot4(query, base + pending.0 * d, base + pending.1 * d, base + pending.2 * d,
-                                          base + pending.3 * d, d)
-                let threshold = heap.threshold
-                if s.max() >= threshold {
-                    heap.consider(s[0], Int32(pending.0))
-                    heap.consider(s[1], Int32(pending.1))
-                    heap.consider(s[2], Int32(pending.2))
-                    heap.consider(s[3], Int32(pending.3))
-                }
+            // Rows are scored eight at a time when the dimension allows it; `pending` collects them.
+            let blocked = d % 8 == 0
+            let pointers = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 8)
+            defer { pointers.deallocate() }
+            var pendingRows = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
+            var pending = 0
+            @inline(__always) func single(_ row: Int) {
+                let s = SearchKernel.dot(query, base + row * d, d)
+                if s >= heap.threshold { heap.consider(s, Int32(row)) }
             }
             @inline(__always) func score(_ row: Int) {
-                guard blocked else {
-                    let s = SearchKernel.dot(query, base + row * d, d)
-                    if s >= heap.threshold { heap.consider(s, Int32(row)) }
-                    return
+                guard blocked else { return single(row) }
+                pointers[pending] = base + row * d
+                withUnsafeMutableBytes(of: &pendingRows) { $0.storeBytes(of: Int32(row), toByteOffset: pending * 4, as: Int32.self) }
+                pending += 1
+                guard pending == 8 else { return }
+                pending = 0
+                let s = SearchKernel.dot8(query, pointers, d)
+                guard s.max() >= heap.threshold else { return }
+                withUnsafeBytes(of: pendingRows) { rows in
+                    for lane in 0..<8 { heap.consider(s[lane], rows.load(fromByteOffset: lane * 4, as: Int32.self)) }
                 }
-                switch pendingCount {
-                case 0: pending.0 = row
-                case 1: pending.1 = row
-                case 2: pending.2 = row
-                default:
-                    pending.3 = row
-                    flush4()
-                    pendingCount = 0
-                    return
-                }
-                pendingCount += 1
             }
             if let candidates {
                 candidates.forEachRow(score)
             } else {
                 for row in 0..<count { score(row) }
             }
-            let tail = [pending.0, pending.1, pending.2]
-            for row in tail.prefix(pendingCount) {
-                let s = SearchKernel.dot(query, base + row * d, d)
-                if s >= heap.threshold { heap.consider(s, Int32(row)) }
+            withUnsafeBytes(of: pendingRows) { rows in
+                for lane in 0..<pending { single(Int(rows.load(fromByteOffset: lane * 4, as: Int32.self))) }
             }
             return heap.sorted()
         }

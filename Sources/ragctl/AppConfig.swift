@@ -65,6 +65,10 @@ struct AppConfig: Sendable {
 
     var dataDir: String?
     var embedder = Embedder()
+    /// USD per million prompt and completion tokens, by model: `[prices."model-name"] prompt = 0.15, completion = 0.6`.
+    var prices: [String: (prompt: Double, completion: Double)] = [:]
+    /// What the query log keeps of the question: the redacted text, or only its sha256 (`[query_log] text`).
+    var queryLogText = "redacted"
     /// Tried in order; empty means no LLM is configured (answers are extractive and `degraded`).
     var providers: [LLMProvider] = []
     var resilience = Resilience()
@@ -90,6 +94,8 @@ struct AppConfig: Sendable {
         engine.resilience = ResilienceConfiguration(maxAttempts: resilience.maxAttempts, backoffInitial: resilience.backoffInitial,
                                                     backoffMax: resilience.backoffMax, breakerFailures: resilience.breakerFailures,
                                                     breakerOpen: resilience.breakerOpen, deadline: resilience.deadline)
+        engine.prices = PriceTable(prices.mapValues { PriceTable.Price(prompt: $0.prompt, completion: $0.completion) })
+        engine.logText = queryLogText == "hash_only" ? .hashOnly : .redacted
         engine.providers = providers.map { p in
             var provider = LLMProviderConfiguration(name: p.name, kind: p.kind == "anthropic" ? .anthropic : .openai, baseURL: p.baseURL,
                                                     model: p.model, apiKey: p.apiKeyEnv.isEmpty ? nil : environment[p.apiKeyEnv],
@@ -176,7 +182,8 @@ struct AppConfig: Sendable {
     }
 
     private mutating func apply(_ table: [String: Any]) throws {
-        let known: Set<String> = ["data_dir", "embedder", "llm", "resilience", "cache", "rate_limit", "validation", "server", "auth"]
+        let known: Set<String> = ["data_dir", "embedder", "llm", "resilience", "cache", "rate_limit", "validation", "server", "auth",
+                                  "prices", "query_log"]
         for key in table.keys where !known.contains(key) { throw ConfigError(message: "unknown key \(key)") }
         if let dir = table["data_dir"] { dataDir = try Self.string(dir, "data_dir") }
         if let section = try Self.section(table, "embedder") {
@@ -205,6 +212,25 @@ struct AppConfig: Sendable {
                 p.timeout = try r.double("timeout") ?? p.timeout
                 try r.finish()
                 return p
+            }
+        }
+        if let section = try Self.section(table, "prices") {
+            for (model, value) in section {
+                guard let entry = value as? [String: Any] else { throw ConfigError(message: "prices.\(model) must be a table with prompt and completion") }
+                var r = Reader(section: entry, name: "prices.\(model)")
+                let prompt = try r.double("prompt") ?? 0
+                let completion = try r.double("completion") ?? 0
+                try r.finish()
+                guard prompt >= 0, completion >= 0 else { throw ConfigError(message: "prices.\(model) must not be negative") }
+                prices[model] = (prompt, completion)
+            }
+        }
+        if let section = try Self.section(table, "query_log") {
+            var r = Reader(section: section, name: "query_log")
+            queryLogText = try r.string("text") ?? queryLogText
+            try r.finish()
+            guard ["redacted", "hash_only"].contains(queryLogText) else {
+                throw ConfigError(message: "query_log.text must be redacted or hash_only, got \(queryLogText)")
             }
         }
         if let section = try Self.section(table, "resilience") {

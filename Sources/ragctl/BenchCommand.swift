@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import VectorStore
 
 struct BenchCommand: ParsableCommand {
@@ -67,6 +70,8 @@ struct BenchSearch: ParsableCommand {
         }
         let insertSeconds = Date().timeIntervalSince(insertStart)
 
+        // Give the writer's freed memory back to the OS first, or the reopened store reuses it unseen.
+        releaseFreedMemory()
         let rssBefore = residentBytes()
         let loadStart = Date()
         let store = try VectorStore(directory: directory, configuration: configuration)
@@ -141,6 +146,13 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// glibc's `malloc_trim(0)` (not exported to Swift by the Glibc module): returns freed heap pages to the OS.
+func releaseFreedMemory() {
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return }
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+}
 
 /// Resident set size of this process, from /proc/self/statm.
 func residentBytes() -> Int {

@@ -19,6 +19,7 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Sampling temperature for the LLM.") var temperature = 0.7
     @Option(name: .long, help: "Highest access level to see: public, internal or restricted.") var clearance = "restricted"
     @Flag(help: "Print JSON: {\"answer\", \"sources\", \"latency_ms\", \"cached\", \"model\", \"degraded\"}.") var json = false
+    @Flag(help: "Print the answer as the LLM writes it (ignored with --json).") var stream = false
 
     func validate() throws {
         guard AccessLevel(rawValue: clearance) != nil else { throw ValidationError("--clearance must be public, internal or restricted") }
@@ -40,7 +41,23 @@ struct QueryCommand: AsyncParsableCommand {
         request.temperature = temperature
         request.clearance = AccessLevel(rawValue: clearance)!
         let engine = try QueryEngine(store: store, embedder: embedder, configuration: config.queryEngine())
-        let answer = try await engine.answer(request)
+        let answer: QueryAnswer
+        if stream && !json {
+            var finished: QueryAnswer?
+            for try await event in engine.answerStream(request) {
+                switch event {
+                case .sources: break
+                case .delta(let piece): FileHandle.standardOutput.write(Data(piece.utf8))
+                case .done(let whole): finished = whole
+                }
+            }
+            print("")
+            guard let finished else { throw CommandFailure(code: "stream", message: "the answer stream ended without an answer") }
+            answer = finished
+            Self.printSources(answer, engine: engine)
+            return
+        }
+        answer = try await engine.answer(request)
         if json {
             JSONOutput.print([
                 "answer": answer.answer, "latency_ms": answer.latencyMs, "cached": answer.cached, "model": answer.model,
@@ -57,6 +74,10 @@ struct QueryCommand: AsyncParsableCommand {
             return
         }
         print(answer.answer)
+        Self.printSources(answer, engine: engine)
+    }
+
+    static func printSources(_ answer: QueryAnswer, engine: QueryEngine) {
         print("")
         for (index, hit) in answer.sources.enumerated() {
             let heading = hit.headingPath.isEmpty ? "" : " › \(hit.headingPath)"

@@ -85,6 +85,34 @@ import VectorStore
         #expect(Set(logged.map(\.path)) == ["provider:primary", "cache:exact"])
     }
 
+    @Test func streamingYieldsSourcesThenTokensThenTheAnswer() async throws {
+        let setup = try await Self.setUp()
+        let upstream = try ScriptedUpstream.start()
+        let engine = try QueryEngine(store: setup.store, embedder: setup.embedder,
+                                     configuration: Self.configuration([Self.provider(upstream)]), time: ManualTime())
+        try upstream.script(path: "/v1/chat/completions", actions: [["content": "Keys rotate every ninety days [1]."]])
+        let request = QueryRequest(query: "when do keys rotate?", namespace: "handbook")
+        var events: [String] = []
+        var text = ""
+        var done: QueryAnswer?
+        for try await event in engine.answerStream(request) {
+            switch event {
+            case .sources(let hits): events.append("sources:\(hits.count)")
+            case .delta(let piece): events.append("delta"); text += piece
+            case .done(let answer): events.append("done"); done = answer
+            }
+        }
+        #expect(events.first?.hasPrefix("sources:") == true)
+        #expect(events.last == "done")
+        #expect(events.filter { $0 == "delta" }.count > 1, "the answer did not arrive in pieces: \(events)")
+        #expect(text == "Keys rotate every ninety days [1].")
+        #expect(done?.answer == text)
+        #expect(done?.path == "provider:primary")
+        // The streamed answer was cached like any other.
+        let again = try await engine.answer(request)
+        #expect(again.cached && again.answer == text)
+    }
+
     @Test func failingProvidersFallBackToTheNextThenStaleThenExtractive() async throws {
         let setup = try await Self.setUp()
         let primary = try ScriptedUpstream.start()

@@ -59,6 +59,13 @@ import TestSupport
             port = 8080
             max_body_bytes = 10485760
 
+            [prices."scripted-llm"]
+            prompt = 0.15
+            completion = 0.6
+
+            [query_log]
+            text = "hash_only"
+
             [auth]
             enabled = false
             jwt_issuer = ""
@@ -77,6 +84,10 @@ import TestSupport
         #expect(config.cache.semanticThreshold == 0.95)
         #expect(config.server.maxBodyBytes == 10_485_760)
         #expect(config.auth.enabled == false)
+        let engine = try config.queryEngine(environment: [:])
+        #expect(engine.prices.price(for: "scripted-llm")?.completion == 0.6)
+        #expect(engine.logText == .hashOnly)
+        #expect(engine.providers.map(\.kind) == [.openai, .anthropic])
 
         let overridden = try AppConfig.load(path: path, environment: [
             "RAGCTL_DATA_DIR": "/srv/rag", "RAGCTL_LLM_MODEL": "qwen", "RAGCTL_LLM_BASE_URL": "http://10.0.0.1:8000",
