@@ -255,12 +255,8 @@ public final class QueryEngine: Sendable {
     private func prepare(_ request: QueryRequest, caller: Caller) async throws -> Prepared {
         let started = time.now()
         let principal = request.userID ?? caller.principal
-        do {
-            _ = try await limiter.acquire(principal: principal, limits: caller.limits)
-        } catch {
-            metrics.recordRateLimitRejection(scope: error.scope.rawValue)
-            throw error
-        }
+        // The limiter and both caches count their own outcomes in `metrics`.
+        _ = try await limiter.acquire(principal: principal, limits: caller.limits)
         let validated = try validator.validate(request.query, contextWindow: request.contextWindow)
         let question = validated.text
         guard caller.namespaces.allows(request.namespace) else {
@@ -344,7 +340,6 @@ public final class QueryEngine: Sendable {
                         stale: Bool, status: String = "ok") throws -> QueryAnswer {
         let latency = time.now() - context.started
         let latencyMs = Int(latency * 1000)
-        if layer == nil { metrics.recordCacheRequest(layer: "exact", result: "miss") }
         if let usage {
             metrics.recordTokens(prompt: usage.prompt, completion: usage.completion)
             metrics.recordCost(usd: cost, model: answer.model)
