@@ -77,12 +77,8 @@ struct DocumentsCommand: ParsableCommand {
             guard try repository.get(namespace: namespace, id: id) != nil else {
                 throw CommandFailure(code: "not_found", message: "no document \(id) in namespace \(namespace)")
             }
-            try store.write { tx in
-                try tx.delete(documentID: id, from: namespace)
-                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(id)])
-                try tx.execute("DELETE FROM documents WHERE namespace = ? AND id = ?", [.text(namespace), .text(id)])
-            }
-            print("deleted document \(id)")
+            let chunks = try repository.delete(documentIDs: [id], namespace: namespace)
+            print("deleted document \(id) (\(chunks) chunks)")
         }
     }
 }

@@ -75,12 +75,11 @@ import TestSupport
         let chain = ProviderChain(providers: [ProviderFixtures.provider(primary, name: "slow"),
                                               ProviderFixtures.provider(backup, name: "backup")],
                                   configuration: ProviderFixtures.resilience(deadline: 0.5))
-        let started = Date()
+        // The held reply would succeed after 30 s: `.deadlineExceeded` proves the chain cut it off. (No
+        // wall-clock bound: on 2 loaded cores a test task can wait tens of seconds for a thread.)
         let error = await #expect(throws: ProviderError.self) { try await chain.complete(ProviderFixtures.question) }
-        let elapsed = Date().timeIntervalSince(started)
         #expect(error?.kind == .deadlineExceeded)
         #expect(error?.message.contains("deadline of 0.5 s exceeded") == true)
-        #expect(elapsed < 20)  // 0.5 s, with generous slack for a loaded machine (seen: 5 s); the hold is 30 s
         #expect(try backup.stats().count("/v1/chat/completions") == 0)
         // The provider in flight is charged a failure (on a very loaded machine the deadline may pass before
         // the request even started, and then nobody is).
@@ -137,11 +136,9 @@ import TestSupport
         try primary.script(path: "/v1/chat/completions", actions: [["hold": 30]])
         let chain = ProviderChain(providers: [ProviderFixtures.provider(primary, name: "slow")],
                                   configuration: ProviderFixtures.resilience(deadline: 0.5))
-        let started = Date()
         let error = await #expect(throws: ProviderError.self) {
             for try await _ in chain.streamWithReport(ProviderFixtures.question) {}
         }
-        #expect(error?.kind == .deadlineExceeded)
-        #expect(Date().timeIntervalSince(started) < 20)  // the hold is 30 s
+        #expect(error?.kind == .deadlineExceeded)  // the held reply would have streamed after 30 s
     }
 }

@@ -145,11 +145,11 @@ import TestSupport
         defer { upstream.stop() }
         try upstream.script(path: "/v1/chat/completions", actions: [["hold": 30]])
         let provider = ProviderFixtures.provider(upstream, timeout: 0.5)
-        let started = Date()
+        // The server holds the reply for up to 30 s and would then answer: a `.timeout` error proves the cut.
+        // (No wall-clock bound: on 2 loaded cores a test task can wait tens of seconds for a thread.)
         let error = await #expect(throws: ProviderError.self) { try await provider.complete(ProviderFixtures.question) }
         #expect(error?.kind == .timeout)
         #expect(error?.isRetryable == true)
-        #expect(Date().timeIntervalSince(started) < 20)  // the hold is 30 s
         try upstream.release(path: "/v1/chat/completions")
     }
 

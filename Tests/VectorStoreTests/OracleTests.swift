@@ -108,7 +108,7 @@ import TestSupport
     @Test(arguments: [false, true])
     func everyOperatorAndClearanceMatchesBruteForce(clustered: Bool) throws {
         let fixture = try Self.makeFixture(clustered: clustered, seed: clustered ? 7 : 3)
-        let queries = SyntheticVectors.random(count: 3, dimension: Self.dimension, seed: 99)
+        let queries = SyntheticVectors.random(count: 2, dimension: Self.dimension, seed: 99)
         for text in Self.filters {
             let filter = try Filter.parse(json: text)
             for clearance in AccessLevel.allCases {

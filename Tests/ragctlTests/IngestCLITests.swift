@@ -49,6 +49,17 @@ import TestSupport
         let id = try #require(jobList.first?["id"] as? String)
         let show = try await Ragctl.run(["jobs", "show", id, "--json", "--data-dir", dir.path])
         #expect(show.json?["id"] as? String == id)
+
+        // Deleting a document removes its chunks and vectors.
+        let victim = try #require(list.first { ($0["source"] as? String)?.hasSuffix("faq.txt") == true })
+        let chunkCount = try #require(victim["chunk_count"] as? Int)
+        let vectorsBefore = try #require((namespaces.json?["namespaces"] as? [[String: Any]])?.first?["count"] as? Int)
+        let delete = try await Ragctl.run(["documents", "delete", "handbook", try #require(victim["id"] as? String), "--data-dir", dir.path])
+        #expect(delete.status == 0, "\(delete.stderr)")
+        let after = try await Ragctl.run(["documents", "list", "handbook", "--json", "--data-dir", dir.path])
+        #expect((after.json?["documents"] as? [[String: Any]])?.count == 3)
+        let counts = try await Ragctl.run(["namespaces", "list", "--json", "--data-dir", dir.path])
+        #expect((counts.json?["namespaces"] as? [[String: Any]])?.first?["count"] as? Int == vectorsBefore - chunkCount)
     }
 
     @Test func queryAnswersOfflineWithCitationsAndDegraded() async throws {

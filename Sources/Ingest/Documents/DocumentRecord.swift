@@ -106,6 +106,20 @@ public struct DocumentRepository: Sendable {
         return result
     }
 
+    /// Deletes documents with their chunks and vectors in one transaction; returns the chunks removed.
+    @discardableResult
+    public func delete(documentIDs: [String], namespace: String) throws -> Int {
+        try store.write { tx in
+            var removed = 0
+            for id in documentIDs {
+                removed += try tx.delete(documentID: id, from: namespace)
+                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(id)])
+                try tx.execute("DELETE FROM documents WHERE namespace = ? AND id = ?", [.text(namespace), .text(id)])
+            }
+            return removed
+        }
+    }
+
     static func document(_ row: [SQLValue]) -> DocumentRecord {
         let metadata = (try? JSONSerialization.jsonObject(with: Data((row[12].string ?? "{}").utf8))) as? [String: String] ?? [:]
         return DocumentRecord(id: row[0].string ?? "", namespace: row[1].string ?? "", source: row[2].string ?? "",

@@ -93,7 +93,7 @@ public final class Ingestor: Sendable {
         }
         let walker = FileWalker(includes: options.includes, excludes: options.excludes, includeHidden: options.includeHidden)
         let walk = walker.walk(roots.filter { FileManager.default.fileExists(atPath: $0.path) })
-        summary.failed += walk.problems.filter { $0.kind != .missing || true }.map { FileFailure(path: $0.path, error: $0.message) }
+        summary.failed += walk.problems.map { FileFailure(path: $0.path, error: $0.message) }
 
         let signature = options.signature(modelID: embedder.modelID)
         var known: [String: (id: String, hash: String, signature: String)] = [:]
@@ -122,43 +122,49 @@ public final class Ingestor: Sendable {
             summary.chunksRemoved += chunksRemoved
             chunkCount += written.documents.reduce(0) { $0 + $1.chunks.count }
         }
-        for groupStart in stride(from: 0, to: files.count, by: max(1, options.groupSize)) {
-            try Task.checkCancellation()
-            let group = Array(files[groupStart..<min(files.count, groupStart + options.groupSize)])
-            let knownNow = known
-            var stageStart = Date()
-            let prepared = try await onBlockingQueue { [self] in
-                prepare(group, options: options, namespace: namespace, signature: signature, known: knownNow)
-            }
-            summary.stageSeconds["prepare", default: 0] += Date().timeIntervalSince(stageStart)
-            for document in prepared {
-                seen.insert(document.source)
-                if case .failed(let reason) = document.outcome {
-                    summary.failed.append(FileFailure(path: document.source, error: reason))
-                    failedSources.insert(document.source)
+        do {
+            for groupStart in stride(from: 0, to: files.count, by: max(1, options.groupSize)) {
+                try Task.checkCancellation()
+                let group = Array(files[groupStart..<min(files.count, groupStart + options.groupSize)])
+                let knownNow = known
+                var stageStart = Date()
+                let prepared = try await onBlockingQueue { [self] in
+                    prepare(group, options: options, namespace: namespace, signature: signature, known: knownNow)
                 }
-            }
-            let changed = prepared.filter { if case .changed = $0.outcome { return true }; return false }
-            summary.documentsUnchanged += prepared.count { if case .unchanged = $0.outcome { return true }; return false }
-            if !changed.isEmpty {
-                stageStart = Date()
-                let vectors = try await embedVectors(changed, summary: &summary)
-                summary.stageSeconds["embed", default: 0] += Date().timeIntervalSince(stageStart)
-                if let pendingWrite { settle(try await pendingWrite.value) }
-                let groupSummary = summary
-                let jobNow = job
-                pendingWrite = Task { [self] in
-                    try await onBlockingQueue { [self] in
-                        let started = Date()
-                        let counts = try write(changed, vectors: vectors, options: options, signature: signature, known: knownNow,
-                                               job: jobNow, summary: groupSummary)
-                        return (counts, changed, Date().timeIntervalSince(started))
+                summary.stageSeconds["prepare", default: 0] += Date().timeIntervalSince(stageStart)
+                for document in prepared {
+                    seen.insert(document.source)
+                    if case .failed(let reason) = document.outcome {
+                        summary.failed.append(FileFailure(path: document.source, error: reason))
+                        failedSources.insert(document.source)
                     }
                 }
-                for document in changed { known[document.source] = (document.id, document.contentHash, signature) }
+                let changed = prepared.filter { if case .changed = $0.outcome { return true }; return false }
+                summary.documentsUnchanged += prepared.count { if case .unchanged = $0.outcome { return true }; return false }
+                if !changed.isEmpty {
+                    stageStart = Date()
+                    let vectors = try await embedVectors(changed, summary: &summary)
+                    summary.stageSeconds["embed", default: 0] += Date().timeIntervalSince(stageStart)
+                    if let pendingWrite { settle(try await pendingWrite.value) }
+                    let groupSummary = summary
+                    let jobNow = job
+                    pendingWrite = Task { [self] in
+                        try await onBlockingQueue { [self] in
+                            let started = Date()
+                            let counts = try write(changed, vectors: vectors, options: options, signature: signature, known: knownNow,
+                                                   job: jobNow, summary: groupSummary)
+                            return (counts, changed, Date().timeIntervalSince(started))
+                        }
+                    }
+                    for document in changed { known[document.source] = (document.id, document.contentHash, signature) }
+                }
+                done += group.count
+                report(done, chunkCount, summary.chunksEmbedded)
             }
-            done += group.count
-            report(done, chunkCount, summary.chunksEmbedded)
+        } catch {
+            // Let the group already being written commit (or fail) before the job is marked failed.
+            if let pendingWrite, let written = try? await pendingWrite.value { settle(written) }
+            throw error
         }
         if let pendingWrite {
             settle(try await pendingWrite.value)
@@ -369,22 +375,7 @@ public final class Ingestor: Sendable {
 
     /// Deletes documents with their chunks and vectors in one transaction; returns the chunks removed.
     func remove(_ documentIDs: [String], namespace: String) throws -> Int {
-        try store.write { tx in
-            var removed = 0
-            for id in documentIDs {
-                removed += try tx.delete(documentID: id, from: namespace)
-                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(id)])
-                try tx.execute("DELETE FROM documents WHERE namespace = ? AND id = ?", [.text(namespace), .text(id)])
-            }
-            return removed
-        }
-    }
-
-    /// Deletes one document (API and CLI); false when it does not exist.
-    public func deleteDocument(_ id: String, namespace: String) throws -> Bool {
-        guard try DocumentRepository(store: store).get(namespace: namespace, id: id) != nil else { return false }
-        _ = try remove([id], namespace: namespace)
-        return true
+        try DocumentRepository(store: store).delete(documentIDs: documentIDs, namespace: namespace)
     }
 }
 
