@@ -17,6 +17,7 @@ struct Ragctl: AsyncParsableCommand {
             DocumentsCommand.self,
             JobsCommand.self,
             EmbedCommand.self,
+            EvalCommand.self,
             NamespacesCommand.self,
             VectorsCommand.self,
             BenchCommand.self,
