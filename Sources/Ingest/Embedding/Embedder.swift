@@ -9,16 +9,3 @@ public protocol Embedder: TokenCounter {
     /// - Throws: `IngestError` (`.embedding`) naming the endpoint or model and what failed.
     func embed(_ texts: [String]) async throws -> [[Float]]
 }
-
-/// Counts the calls an embedder receives: how ingest reports `embedding_calls`.
-public actor EmbeddingCounter {
-    public private(set) var calls = 0
-    public private(set) var texts = 0
-
-    public init() {}
-
-    func record(texts count: Int) {
-        calls += 1
-        texts += count
-    }
-}
