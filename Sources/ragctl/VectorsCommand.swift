@@ -21,14 +21,15 @@ struct VectorsCommand: ParsableCommand {
         @Argument(help: "Namespace name.") var namespace: String
         @Option(name: .long, help: ArgumentHelp("JSONL file of records, or - for stdin.", valueName: "file")) var file: String
         @Option(name: .long, help: "Records per transaction.") var batchSize = 1000
-        @Flag(help: "Print JSON: {\"upserted\": N, \"failed\": [{\"line\", \"error\"}]}.") var json = false
+        @Flag(help: "Accepted for symmetry: the summary is always JSON on stdout ({\"upserted\": N, \"failed\": [{\"line\", \"error\"}]}), as INTERFACE.md specifies.")
+        var json = false
 
         func validate() throws {
             guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         }
 
         func run() throws {
-            CommandFailure.jsonOutput = json
+            CommandFailure.jsonOutput = true
             let store = try global.openStore()
             _ = try store.namespace(namespace)
             var failed: [(line: Int, error: String)] = []
@@ -67,10 +68,10 @@ struct VectorsCommand: ParsableCommand {
                 }
             }
             flush()
-            if json {
-                JSONOutput.print(["upserted": upserted, "failed": failed.map { ["line": $0.line, "error": $0.error] }])
-            } else {
-                print("upserted \(upserted) vector(s) into \(namespace)")
+            // INTERFACE.md gives this command's output as the JSON summary, with or without --json; people get
+            // the failures on stderr too.
+            JSONOutput.print(["upserted": upserted, "failed": failed.map { ["line": $0.line, "error": $0.error] }])
+            if !json {
                 for failure in failed.prefix(50) {
                     FileHandle.standardError.write(Data("line \(failure.line): \(failure.error)\n".utf8))
                 }

@@ -25,7 +25,8 @@ import TestSupport
         {"id": "c4", "vector": [0, 1]}
 
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let upsert = try await Ragctl.run(["vectors", "upsert", "demo", "--file", file, "--json", "--data-dir", dir.path])
+        // As INTERFACE.md writes it: no --json flag, the summary is JSON anyway.
+        let upsert = try await Ragctl.run(["vectors", "upsert", "demo", "--file", file, "--data-dir", dir.path])
         #expect(upsert.status == 2)
         let summary = try #require(upsert.json)
         #expect(summary["upserted"] as? Int == 3)
