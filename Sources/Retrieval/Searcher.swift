@@ -64,11 +64,12 @@ public struct Searcher: Sendable {
             throw RetrievalError(.embedderMismatch,
                 "namespace \"\(request.namespace)\" was embedded with \(model); the configured embedder is \(embedder.modelID)")
         }
-        try store.checkFilter(request.filter, namespace: request.namespace)
         let vector: [Float]
         if let queryVector {
             vector = queryVector
         } else {
+            // Reject a bad filter before paying for the embedding; `store.search` checks it again either way.
+            try store.checkFilter(request.filter, namespace: request.namespace)
             guard let embedded = try await embedder.embed([query]).first else { return [] }
             vector = embedded
         }

@@ -13,7 +13,7 @@ struct DocumentsCommand: ParsableCommand {
     static func object(_ d: DocumentRecord) -> [String: Any] {
         ["id": d.id, "source": d.source, "title": d.title, "chunk_count": d.chunkCount, "content_hash": d.contentHash,
          "access_level": d.accessLevel, "language": d.language, "format": d.format ?? NSNull(), "size_bytes": d.sizeBytes ?? NSNull(),
-         "last_indexed_at": Timestamp(d.lastIndexedAt), "metadata": d.metadata]
+         "last_indexed_at": rfc3339(d.lastIndexedAt), "metadata": d.metadata]
     }
 
     struct List: ParsableCommand {
@@ -83,8 +83,8 @@ struct DocumentsCommand: ParsableCommand {
     }
 }
 
-/// Seconds since 1970 as RFC 3339 text.
-func Timestamp(_ seconds: Double) -> String {
+/// Seconds since 1970 as RFC 3339 text (for JSON output).
+func rfc3339(_ seconds: Double) -> String {
     let formatter = ISO8601DateFormatter()
     return formatter.string(from: Date(timeIntervalSince1970: seconds))
 }

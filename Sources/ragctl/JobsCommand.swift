@@ -10,8 +10,8 @@ struct JobsCommand: ParsableCommand {
 
     static func object(_ job: Job) -> [String: Any] {
         ["id": job.id, "kind": job.kind, "namespace": job.namespace, "state": job.state.rawValue,
-         "created_at": Timestamp(job.createdAt), "started_at": job.startedAt.map(Timestamp) ?? NSNull(),
-         "finished_at": job.finishedAt.map(Timestamp) ?? NSNull(), "progress": job.progress,
+         "created_at": rfc3339(job.createdAt), "started_at": job.startedAt.map(rfc3339) ?? NSNull(),
+         "finished_at": job.finishedAt.map(rfc3339) ?? NSNull(), "progress": job.progress,
          "errors": job.errors.map { ["path": $0.path, "error": $0.error] }, "message": job.message ?? NSNull()]
     }
 
@@ -27,7 +27,7 @@ struct JobsCommand: ParsableCommand {
             if json { JSONOutput.print(["jobs": jobs.map(JobsCommand.object)]); return }
             if jobs.isEmpty { print("no jobs"); return }
             for job in jobs {
-                print(pad(job.id, 26) + pad(job.state.rawValue, 11) + pad(job.namespace, 16) + Timestamp(job.createdAt)
+                print(pad(job.id, 26) + pad(job.state.rawValue, 11) + pad(job.namespace, 16) + rfc3339(job.createdAt)
                       + (job.message.map { "  \($0)" } ?? ""))
             }
         }

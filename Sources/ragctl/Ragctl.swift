@@ -36,26 +36,28 @@ struct Ragctl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as IngestError {
-            CommandFailure.report(code: error.code.rawValue, message: error.description)
-            Foundation.exit(1)
-        } catch let error as RetrievalError {
-            CommandFailure.report(code: error.code.rawValue, message: error.description)
-            Foundation.exit(1)
-        } catch let error as VectorStoreError {
-            CommandFailure.report(code: error.code.rawValue, message: error.description)
-            Foundation.exit(1)
-        } catch let error as QueryRejection {
-            CommandFailure.report(code: error.code.rawValue, message: error.message)
-            Foundation.exit(1)
-        } catch let error as RateLimitRejection {
-            CommandFailure.report(code: "rate_limited", message: error.message)
-            Foundation.exit(1)
         } catch let failure as CommandFailure {
             CommandFailure.report(code: failure.code, message: failure.message)
             Foundation.exit(failure.exitCode)
         } catch {
-            exit(withError: error)
+            guard let (code, message) = Self.libraryFailure(error) else { exit(withError: error) }
+            CommandFailure.report(code: code, message: message)
+            Foundation.exit(1)
+        }
+    }
+}
+
+extension Ragctl {
+    /// The code and message of an error thrown by one of our libraries; nil for ArgumentParser's own errors
+    /// (usage, help, exit codes), which it reports itself.
+    static func libraryFailure(_ error: Error) -> (code: String, message: String)? {
+        switch error {
+        case let error as IngestError: (error.code.rawValue, error.description)
+        case let error as RetrievalError: (error.code.rawValue, error.description)
+        case let error as VectorStoreError: (error.code.rawValue, error.description)
+        case let error as QueryRejection: (error.code.rawValue, error.message)
+        case let error as RateLimitRejection: ("rate_limited", error.message)
+        default: nil
         }
     }
 }
