@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C shims: system libraries with typed wrappers for what Swift cannot import.
@@ -39,8 +44,19 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Retrieval", dependencies: ["Ingest", "VectorStore", "CurlHTTP",
                                                   .product(name: "Metrics", package: "swift-metrics")]),
+        // The HTTP API: Hummingbird routes over the Retrieval and Ingest libraries (which never import it).
+        .target(name: "Server", dependencies: [
+            "Retrieval", "Ingest", "VectorStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "ragctl", dependencies: [
-            "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS",
+            "Server", "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS", "CurlHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: kernelSettings),
 
@@ -53,5 +69,6 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport", "Ingest", "VectorStore",
                                                            .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore"]),
     ]
 )

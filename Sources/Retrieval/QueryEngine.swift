@@ -324,6 +324,12 @@ public final class QueryEngine: Sendable {
     }
 
     /// Publishes each provider's circuit-breaker state as a gauge.
+    /// Sets `rag_circuit_breaker_state` from every provider's breaker now (a scrape calls it, so the gauge is
+    /// current even when no query ran since a breaker's open time passed).
+    public func refreshBreakerGauges() async {
+        if let chain { await recordBreakers(chain) }
+    }
+
     private func recordBreakers(_ chain: ProviderChain) async {
         for (provider, state) in await chain.breakerStates() {
             let gauge: RetrievalMetrics.BreakerState = switch state {

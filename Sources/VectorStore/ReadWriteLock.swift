@@ -52,6 +52,13 @@ final class Mutex: @unchecked Sendable {
         defer { pthread_mutex_unlock(lock) }
         return try body()
     }
+
+    /// True while some thread holds the lock (a snapshot for gauges: tries the lock without waiting).
+    var isHeld: Bool {
+        guard pthread_mutex_trylock(lock) == 0 else { return true }
+        pthread_mutex_unlock(lock)
+        return false
+    }
 }
 
 /// Carries pointers into a `DispatchQueue.concurrentPerform` body. Safe because the caller keeps the memory

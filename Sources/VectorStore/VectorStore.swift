@@ -274,6 +274,17 @@ public final class VectorStore: @unchecked Sendable {
         }
     }
 
+    /// SQLite connections the store holds open (one writer, one reader) and how many are busy right now.
+    public var sqliteConnections: (open: Int, inUse: Int) {
+        (2, (writeLock.isHeld ? 1 : 0) + (readLock.isHeld ? 1 : 0))
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it (at shutdown, so the next open
+    /// starts from a compact file). Waits for the writer.
+    public func checkpoint() throws {
+        try writeLock.withLock { try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     // MARK: Internals
 
     func index(_ name: String) throws -> NamespaceIndex {

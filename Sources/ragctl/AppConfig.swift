@@ -53,6 +53,15 @@ struct AppConfig: Sendable {
         var host = "127.0.0.1"
         var port = 8080
         var maxBodyBytes = 10_485_760
+        var maxJSONDepth = 32
+        var ingestRoots: [String] = []
+        var ingestQueue = 64
+        var ingestWorkers = 1
+        var idleTimeout = 75.0
+        var bodyTimeout = 30.0
+        var shutdownGrace = 30.0
+        var accessLog = true
+        var logLevel = "info"
     }
 
     struct Auth: Sendable {
@@ -179,6 +188,11 @@ struct AppConfig: Sendable {
         try check(["block", "flag", "off"].contains(validation.promptInjection), "validation.prompt_injection must be block, flag or off")
         try check((0...65_535).contains(server.port), "server.port must be 0-65535")
         try check(server.maxBodyBytes > 0, "server.max_body_bytes must be positive")
+        try check((1...512).contains(server.maxJSONDepth), "server.max_json_depth must be 1-512")
+        try check(server.ingestQueue > 0 && server.ingestWorkers > 0, "server.ingest_queue and server.ingest_workers must be positive")
+        try check(server.idleTimeout > 0 && server.bodyTimeout > 0 && server.shutdownGrace >= 0, "server timeouts must be positive")
+        try check(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(server.logLevel),
+                  "server.log_level must be trace, debug, info, notice, warning, error or critical")
     }
 
     private mutating func apply(_ table: [String: Any]) throws {
@@ -270,6 +284,15 @@ struct AppConfig: Sendable {
             server.host = try r.string("host") ?? server.host
             server.port = try r.int("port") ?? server.port
             server.maxBodyBytes = try r.int("max_body_bytes") ?? server.maxBodyBytes
+            server.maxJSONDepth = try r.int("max_json_depth") ?? server.maxJSONDepth
+            server.ingestRoots = try r.strings("ingest_roots") ?? server.ingestRoots
+            server.ingestQueue = try r.int("ingest_queue") ?? server.ingestQueue
+            server.ingestWorkers = try r.int("ingest_workers") ?? server.ingestWorkers
+            server.idleTimeout = try r.double("idle_timeout") ?? server.idleTimeout
+            server.bodyTimeout = try r.double("body_timeout") ?? server.bodyTimeout
+            server.shutdownGrace = try r.double("shutdown_grace") ?? server.shutdownGrace
+            server.accessLog = try r.bool("access_log") ?? server.accessLog
+            server.logLevel = try r.string("log_level") ?? server.logLevel
             try r.finish()
         }
         if let section = try Self.section(table, "auth") {
@@ -325,6 +348,15 @@ struct AppConfig: Sendable {
             if let int = value as? Int { return Double(int) }
             guard let double = value as? Double else { throw ConfigError(message: "\(name).\(key) must be a number") }
             return double
+        }
+
+        mutating func strings(_ key: String) throws -> [String]? {
+            used.insert(key)
+            guard let value = section[key] else { return nil }
+            guard let list = value as? [Any], list.allSatisfy({ $0 is String }) else {
+                throw ConfigError(message: "\(name).\(key) must be an array of strings")
+            }
+            return list.map { $0 as! String }
         }
 
         mutating func bool(_ key: String) throws -> Bool? {

@@ -12,6 +12,7 @@ struct Ragctl: AsyncParsableCommand {
         abstract: "A self-hosted retrieval engine: ingest documents, search them, answer questions with sources.",
         subcommands: [
             IngestCommand.self,
+            ServeCommand.self,
             SearchCommand.self,
             QueryCommand.self,
             DocumentsCommand.self,

@@ -88,7 +88,7 @@ public struct JobStore: Sendable {
                    message: row[9].string, request: row[10].string ?? "{}")
     }
 
-    static func json<T: Encodable>(_ value: T) -> String {
+    public static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "{}"

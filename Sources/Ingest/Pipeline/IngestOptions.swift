@@ -22,6 +22,12 @@ public struct IngestOptions: Sendable, Codable {
     public var chunker = ChunkerConfig()
     /// Files written per transaction: a killed ingest loses at most one group, never half a document.
     public var groupSize = 64
+    /// When set, a document's source is this prefix plus the file's path relative to its root
+    /// (`upload:notes.md` for a file uploaded to the server) instead of its absolute path. Pruning compares
+    /// sources with the roots, so it does not apply to such ingests.
+    public var sourceBase: String?
+    /// Sources by path relative to the root, winning over `sourceBase` (a document uploaded under a name).
+    public var sourceNames: [String: String]?
 
     public init(namespace: String, paths: [String]) {
         self.namespace = namespace

@@ -170,7 +170,7 @@ public final class Ingestor: Sendable {
             settle(try await pendingWrite.value)
             report(done, chunkCount, summary.chunksEmbedded)
         }
-        if options.prune {
+        if options.prune, options.sourceBase == nil, options.sourceNames == nil {
             let gone = known.filter { source, _ in
                 !seen.contains(source) && !failedSources.contains(source)
                     && roots.contains { root in source == root.path || source.hasPrefix(root.path.hasSuffix("/") ? root.path : root.path + "/") }
@@ -200,11 +200,12 @@ public final class Ingestor: Sendable {
 
     private func prepareOne(_ file: WalkedFile, options: IngestOptions, namespace: String, signature: String,
                             known: [String: (id: String, hash: String, signature: String)], chunker: Chunker) -> PreparedDocument {
-        let source = file.url.path
+        let path = file.url.path
+        let source = options.sourceNames?[file.relativePath] ?? options.sourceBase.map { $0 + file.relativePath } ?? path
         var document = PreparedDocument(source: source, id: Hashing.documentID(namespace: namespace, source: source), outcome: .changed)
         let bytes: [UInt8]
         do {
-            bytes = try Extractor.readFile(path: source, maxBytes: options.maxFileBytes)
+            bytes = try Extractor.readFile(path: path, maxBytes: options.maxFileBytes)
         } catch {
             document.outcome = .failed(error.reason)
             return document
@@ -222,7 +223,7 @@ public final class Ingestor: Sendable {
             document.outcome = .failed(error.reason)
             return document
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: source)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         document.modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
         document.title = extracted.title
         document.format = extracted.format.name

@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The outermost layer of every request: assigns the request id (echoing a well-formed `X-Request-ID`),
+/// turns every error into `application/problem+json` (or OpenAI's error shape under `/v1/`), records HTTP
+/// metrics by route pattern, and writes one structured access-log line. Logs carry the route pattern, never
+/// bodies or query strings, so no request text (or PII in it) reaches them.
+struct RequestMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let metrics: ServerMetrics
+    let accessLog: Bool
+
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = Self.requestID(from: request.headers[Self.requestIDHeader])
+        context.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+        let start = ContinuousClock.now
+        metrics.requestStarted()
+        defer { metrics.requestFinished() }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let problem = APIProblem.from(error)
+            if problem.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            response = request.uri.path.hasPrefix("/v1/") ? OpenAIError.response(problem) : problem.response(requestID: requestID)
+        }
+        response.headers[Self.requestIDHeader] = requestID
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = context.endpointPath ?? "unmatched"
+        metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        if accessLog {
+            context.logger.info("request", metadata: [
+                "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(response.status.code),
+                "ms": .string(String(format: "%.2f", seconds * 1000)), "principal": .string(context.principal.id),
+            ])
+        }
+        return response
+    }
+
+    /// A valid incoming id (1–128 of `[A-Za-z0-9._-]`) or a fresh random one.
+    static func requestID(from header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count),
+           header.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
+            return header
+        }
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() as UInt64
+        let hex = String(value, radix: 16)
+        return "req_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

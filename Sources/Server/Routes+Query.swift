@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Retrieval
+import VectorStore
+
+extension RAGServer {
+    func addQueryRoutes(_ routes: RouteTable) {
+        routes.on("/api/v1/search", .post) { [self] request, context in
+            try context.require(.reader)
+            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: Self.searchFields)
+            let started = ContinuousClock.now
+            let search = try searchRequest(body, context: context)
+            let hits = try await engine.searcher.search(search)
+            return JSONWire.response(["results": hits.map(JSONWire.searchHit), "latency_ms": started.elapsedMilliseconds])
+        }
+
+        routes.on("/api/v1/query", .post) { [self] request, context in
+            try context.require(.reader)
+            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: Self.queryFields)
+            let query = try queryRequest(body, context: context)
+            if try body.bool("stream", default: false) {
+                return try await streamAnswer(query, context: context)
+            }
+            let answer = try await engine.answer(query, caller: context.principal.caller)
+            return JSONWire.response(JSONWire.answer(answer))
+        }
+
+        routes.on("/api/v1/feedback", .post) { [self] request, context in
+            try context.require(.reader)
+            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["query_id", "rating", "comment"])
+            let queryID = try body.requiredString("query_id", maxLength: 128)
+            let rating = try body.int("rating", default: Int.min, range: -1...5)
+            guard rating != Int.min else { throw APIProblem.badRequest("rating is required (-1 to 5)", field: "rating", code: "missing_field") }
+            let comment = try body.string("comment", maxLength: 4000, allowEmpty: true)
+            // Only the principal who asked (or an admin) rates a query; anyone else sees no such query.
+            guard let entry = try engine.log.entry(id: queryID),
+                  context.principal.role == .admin || (entry.userID == context.principal.id && context.principal.mayUse(namespace: entry.namespace))
+            else {
+                throw APIProblem.notFound("query_id \"\(queryID)\" is not a logged query", code: "query_not_found")
+            }
+            try engine.log.recordFeedback(queryID: queryID, rating: rating, comment: comment)
+            return JSONWire.response(["query_id": queryID, "rating": rating], status: .created)
+        }
+    }
+
+    static let searchFields: Set<String> = ["query", "namespace", "top_k", "filter", "mode", "clearance"]
+    static let queryFields: Set<String> = ["query", "namespace", "context_window", "temperature", "top_k", "filter", "stream", "clearance"]
+
+    func searchRequest(_ body: JSONRequest, context: ServerContext) throws -> SearchRequest {
+        let query = try body.requiredString("query", maxLength: engine.configuration.validation.maxQueryCharacters)
+        let namespace = try context.visibleNamespace(try body.requiredString("namespace", maxLength: 256))
+        var search = SearchRequest(query: query, namespace: namespace)
+        search.topK = try body.int("top_k", default: 10, range: 1...1000)
+        search.filter = try body.filter()
+        search.mode = try body.choice("mode", default: SearchMode.dense)
+        search.clearance = min(try body.choice("clearance", default: AccessLevel.restricted), context.principal.clearance)
+        return search
+    }
+
+    func queryRequest(_ body: JSONRequest, context: ServerContext) throws -> QueryRequest {
+        // The validator enforces max_query_chars itself (422 with the reason); the body limit bounds the rest.
+        let text = try body.string("query", required: true, allowEmpty: true)!
+        let namespace = try context.visibleNamespace(try body.requiredString("namespace", maxLength: 256))
+        var query = QueryRequest(query: text, namespace: namespace)
+        query.topK = try body.int("top_k", default: 5, range: 1...100)
+        query.contextWindow = try body.int("context_window", default: 4000, range: 1...1_000_000)
+        query.temperature = try body.double("temperature", default: 0.7, range: 0...2)
+        query.filter = try body.filter()
+        query.clearance = try body.choice("clearance", default: AccessLevel.restricted)
+        return query
+    }
+
+    /// SSE: `sources`, `token`…, `done` (the whole answer object); `error` (a problem object) if it fails after
+    /// the first event. A failure before the first event is an ordinary error response with its status.
+    func streamAnswer(_ query: QueryRequest, context: ServerContext) async throws -> Response {
+        let events = UncheckedBox(engine.answerStream(query, caller: context.principal.caller).makeAsyncIterator())
+        guard let first = try await events.value.next() else {
+            throw APIProblem(.internalServerError, code: "stream", "the answer stream ended without an answer")
+        }
+        let requestID = context.requestID
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var event: QueryEngine.StreamEvent? = first
+            do {
+                while let current = event {
+                    try await writer.write(ByteBuffer(string: Self.sse(current)))
+                    event = try await events.value.next()
+                }
+            } catch {
+                let problem = APIProblem.from(error)
+                try await writer.write(ByteBuffer(string: SSE.event("error", JSONWire.string(problem.object(requestID: requestID)))))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    static func sse(_ event: QueryEngine.StreamEvent) -> String {
+        switch event {
+        case .sources(let hits): SSE.event("sources", JSONWire.string(["sources": JSONWire.sources(hits)]))
+        case .delta(let text): SSE.event("token", JSONWire.string(["text": text]))
+        case .done(let answer): SSE.event("done", JSONWire.string(JSONWire.answer(answer)))
+        }
+    }
+}
+
+enum SSE {
+    /// One server-sent event; `data` is single-line JSON.
+    static func event(_ name: String?, _ data: String) -> String {
+        (name.map { "event: \($0)\n" } ?? "") + "data: \(data)\n\n"
+    }
+}
+
+/// Moves a value that is used by one task at a time into a `@Sendable` closure.
+final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+extension ContinuousClock.Instant {
+    var elapsedMilliseconds: Int {
+        let elapsed = duration(to: .now).components
+        return Int(elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+extension ServerContext {
+    /// 403 unless the principal's role is at least `role`.
+    func require(_ role: Principal.Role) throws {
+        guard principal.role >= role else {
+            throw APIProblem(.forbidden, code: "forbidden", "this needs the \(role.rawValue) role; the caller is a \(principal.role.rawValue)")
+        }
+    }
+
+    /// The namespace if the principal may use it; otherwise 404 as if it did not exist (no existence leak).
+    func visibleNamespace(_ name: String) throws -> String {
+        guard principal.mayUse(namespace: name) else {
+            throw APIProblem(.notFound, code: "namespace_not_found", "namespace \"\(name)\" does not exist")
+        }
+        return name
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The per-request context: Hummingbird's core storage, the request id every log line and response carries,
+/// and who is calling.
+public struct ServerContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// From a valid incoming `X-Request-ID`, or generated.
+    public var requestID: String
+    /// Set by the authentication middleware; the local operator while `[auth]` is off.
+    public var principal: Principal
+    /// The peer's address, for logs and per-address limits.
+    public let remoteAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        principal = .localOperator
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Bodies are read by `RequestBody` with the server's own limit, so Hummingbird's decoder limit is unused.
+    public var maxUploadSize: Int { .max }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Retrieval
+import Server
+import VectorStore
+
+/// `ragctl serve`: the HTTP API (see `../shared/INTERFACE.md` and `GET /openapi.json`).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the engine over HTTP: search, query, documents, ingest jobs, OpenAI-compatible endpoints, metrics.",
+        discussion: """
+            Port 0 picks a free port; the chosen address is printed as "listening on http://HOST:PORT". \
+            SIGTERM or SIGINT stops intake, drains in-flight requests, interrupts a running ingest job (it resumes \
+            at the next start) and checkpoints the store. Without [auth] the server binds loopback addresses only.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var embedderOptions: EmbedderOptions
+    @Option(name: .long, help: "Address to bind (config [server] host, default 127.0.0.1).") var host: String?
+    @Option(name: .long, help: "Port (config [server] port or RAGCTL_PORT, default 8080; 0 picks a free one).") var port: Int?
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be 0-65535, got \(port)") }
+    }
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let level = Logger.Level(rawValue: config.server.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "ragctl.server")
+
+        let host = self.host ?? config.server.host
+        if !config.auth.enabled, !Self.isLoopback(host) {
+            throw CommandFailure(code: "config",
+                message: "refusing to bind \(host) without authentication: enable [auth] (and create keys) or bind 127.0.0.1")
+        }
+        let store = try global.openStore()
+        let embedder = try await embedderOptions.make(config)
+        let metrics = ServerMetrics()
+        let engine = try QueryEngine(store: store, embedder: embedder, configuration: config.queryEngine(),
+                                     metrics: RetrievalMetrics(factory: metrics.factory))
+        var settings = ServerConfiguration(uploadDirectory: (try global.resolvedDataDir() as NSString).appendingPathComponent("uploads"))
+        settings.host = host
+        settings.port = port ?? config.server.port
+        settings.body.maxBytes = config.server.maxBodyBytes
+        settings.body.maxDepth = config.server.maxJSONDepth
+        settings.ingestRoots = config.server.ingestRoots
+        settings.ingestQueueCapacity = config.server.ingestQueue
+        settings.ingestWorkers = config.server.ingestWorkers
+        settings.idleTimeout = config.server.idleTimeout
+        settings.bodyTimeout = config.server.bodyTimeout
+        settings.shutdownGrace = config.server.shutdownGrace
+        settings.accessLog = config.server.accessLog
+        settings.logLevel = level
+        let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings, logger: logger)
+        let authNote = config.auth.enabled ? "" : " (authentication is off: loopback only)"
+        try await server.run { port in
+            let line = "listening on http://\(Self.urlHost(host)):\(port)\(authNote)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+}
