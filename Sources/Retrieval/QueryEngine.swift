@@ -79,6 +79,9 @@ public struct QueryEngineConfiguration: Sendable {
     public var resilience = ResilienceConfiguration()
     public var prices = PriceTable()
     public var logText: QueryLog.TextPolicy = .redacted
+    /// Buffer query-log rows and write them together this often (seconds); nil writes each one at once.
+    /// The server sets it (thousands of cached answers a second cannot each pay an fsync).
+    public var logFlushInterval: Double?
     /// Chunks fetched per chunk kept, so that dropping flagged and duplicate chunks still leaves `top_k`.
     public var overFetch = 3
 
@@ -130,7 +133,7 @@ public final class QueryEngine: Sendable {
         } else {
             chain = nil
         }
-        log = QueryLog(store: store, textPolicy: configuration.logText)
+        log = QueryLog(store: store, textPolicy: configuration.logText, flushInterval: configuration.logFlushInterval)
     }
 
     /// The model name answers are attributed to (and cached under).

@@ -60,7 +60,7 @@ public final class RAGServer: Sendable {
         let app = makeApplication(onListening: onListening)
         let group = ServiceGroup(configuration: .init(
             // Shut down in reverse order: the HTTP server drains first, then the ingest workers, then the checkpoint.
-            services: [.init(service: Checkpointer(store: store, logger: logger)), .init(service: queue), .init(service: app)],
+            services: [.init(service: Checkpointer(store: store, log: engine.log, logger: logger)), .init(service: queue), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
@@ -68,7 +68,7 @@ public final class RAGServer: Sendable {
 
     /// The services for a caller that runs its own `ServiceGroup` (tests trigger a graceful shutdown through it).
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        [Checkpointer(store: store, logger: logger), queue, makeApplication(onListening: onListening)]
+        [Checkpointer(store: store, log: engine.log, logger: logger), queue, makeApplication(onListening: onListening)]
     }
 
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
@@ -86,11 +86,13 @@ public final class RAGServer: Sendable {
 /// Checkpoints the SQLite write-ahead log when the server stops, after the other services have drained.
 struct Checkpointer: Service {
     let store: VectorStore
+    let log: QueryLog
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
         do {
+            try log.flush()
             try store.checkpoint()
             logger.info("store checkpointed")
         } catch {

@@ -78,6 +78,8 @@ struct AppConfig: Sendable {
     var prices: [String: (prompt: Double, completion: Double)] = [:]
     /// What the query log keeps of the question: the redacted text, or only its sha256 (`[query_log] text`).
     var queryLogText = "redacted"
+    /// `ragctl serve` writes query-log rows in batches this often (`[query_log] flush_interval`, seconds; 0 = each at once).
+    var queryLogFlushInterval = 0.05
     /// Tried in order; empty means no LLM is configured (answers are extractive and `degraded`).
     var providers: [LLMProvider] = []
     var resilience = Resilience()
@@ -242,6 +244,7 @@ struct AppConfig: Sendable {
         if let section = try Self.section(table, "query_log") {
             var r = Reader(section: section, name: "query_log")
             queryLogText = try r.string("text") ?? queryLogText
+            queryLogFlushInterval = try r.double("flush_interval") ?? queryLogFlushInterval
             try r.finish()
             guard ["redacted", "hash_only"].contains(queryLogText) else {
                 throw ConfigError(message: "query_log.text must be redacted or hash_only, got \(queryLogText)")

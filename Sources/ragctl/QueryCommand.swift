@@ -11,6 +11,7 @@ struct QueryCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var embedderOptions: EmbedderOptions
+    @OptionGroup var remote: RemoteOptions
     @Argument(help: "The question.") var query: String
     @Option(name: .long, help: "Namespace.") var namespace: String
     @Option(name: .long, help: "Passages to use.") var topK = 5
@@ -29,6 +30,21 @@ struct QueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         CommandFailure.jsonOutput = json
+        if remote.server != nil {
+            var body: [String: Any] = ["query": query, "namespace": namespace, "top_k": topK, "context_window": contextWindow,
+                                       "temperature": temperature, "clearance": clearance]
+            if let filter { body["filter"] = try JSONSerialization.jsonObject(with: Data(filter.utf8)) }
+            let reply = try await remote.post("/api/v1/query", body)
+            if json { JSONOutput.print(reply); return }
+            print(reply["answer"] as? String ?? "")
+            print("")
+            for source in (reply["sources"] as? [[String: Any]]) ?? [] {
+                let heading = (source["heading_path"] as? String).map { $0.isEmpty ? "" : " › \($0)" } ?? ""
+                print("[\(source["n"] as? Int ?? 0)] \(source["source"] as? String ?? "")\(heading)")
+            }
+            if reply["degraded"] as? Bool == true { print("\n(extractive answer: the server has no LLM or every provider failed)") }
+            return
+        }
         let config = try global.loadConfig()
         let store = try global.openStore()
         let parsedFilter = try Filter.parse(json: filter ?? "")

@@ -9,6 +9,7 @@ struct SearchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var embedderOptions: EmbedderOptions
+    @OptionGroup var remote: RemoteOptions
     @Argument(help: "The query text.") var query: String
     @Option(name: .long, help: "Namespace.") var namespace: String
     @Option(name: .long, help: "Number of results.") var topK = 10
@@ -26,6 +27,18 @@ struct SearchCommand: AsyncParsableCommand {
 
     func run() async throws {
         CommandFailure.jsonOutput = json
+        if remote.server != nil {
+            var body: [String: Any] = ["query": query, "namespace": namespace, "top_k": topK, "mode": mode, "clearance": clearance]
+            if let filter { body["filter"] = try JSONSerialization.jsonObject(with: Data(filter.utf8)) }
+            let reply = try await remote.post("/api/v1/search", body)
+            if json { JSONOutput.print(reply); return }
+            for (rank, hit) in ((reply["results"] as? [[String: Any]]) ?? []).enumerated() {
+                let heading = (hit["heading_path"] as? String).map { $0.isEmpty ? "" : " › \($0)" } ?? ""
+                print(String(format: "%2d. %.3f  ", rank + 1, hit["score"] as? Double ?? 0) + (hit["source"] as? String ?? "") + heading)
+                print("    " + (hit["text"] as? String ?? "").replacingOccurrences(of: "\n", with: " ").prefix(240))
+            }
+            return
+        }
         let config = try global.loadConfig()
         let store = try DocumentsCommand.openStore(global)
         let parsedFilter = try Filter.parse(json: filter ?? "")

@@ -38,7 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try global.openStore()
         let embedder = try await embedderOptions.make(config)
         let metrics = ServerMetrics()
-        let engine = try QueryEngine(store: store, embedder: embedder, configuration: config.queryEngine(),
+        var engineConfiguration = try config.queryEngine()
+        engineConfiguration.logFlushInterval = config.queryLogFlushInterval > 0 ? config.queryLogFlushInterval : nil
+        let engine = try QueryEngine(store: store, embedder: embedder, configuration: engineConfiguration,
                                      metrics: RetrievalMetrics(factory: metrics.factory))
         var settings = ServerConfiguration(uploadDirectory: (try global.resolvedDataDir() as NSString).appendingPathComponent("uploads"))
         settings.host = host

@@ -7,7 +7,12 @@ import VectorStore
 /// The log never holds raw personal data: every query text is passed through `PIIRedactor` again on
 /// `record`, whatever the validation policy was, and under `hashOnly` only `sha256:<hex>` of the redacted
 /// text is kept. `query_hash` (sha256 of the redacted, normalised text) is always stored, for counting
-/// repeated questions without reading them. Writes are one short transaction each.
+/// repeated questions without reading them.
+///
+/// Writes are one short transaction each, unless `flushInterval` is set: then entries are buffered and
+/// written together at most that many seconds later (a server answering thousands of cached queries a second
+/// cannot pay one fsync each). Reads and feedback flush first, so they always see every recorded entry; a
+/// crash loses at most the last interval of log lines, never answers or documents.
 public struct QueryLog: Sendable {
     /// What `query_text` holds.
     public enum TextPolicy: String, Sendable, Codable, CaseIterable {
@@ -20,12 +25,20 @@ public struct QueryLog: Sendable {
     public let textPolicy: TextPolicy
     private let store: VectorStore
     private let redactor: PIIRedactor
+    private let buffer: LogBuffer?
 
     /// - Parameter store: opened with `RetrievalSchema.migrations`.
-    public init(store: VectorStore, textPolicy: TextPolicy = .redacted, redactor: PIIRedactor = PIIRedactor()) {
+    public init(store: VectorStore, textPolicy: TextPolicy = .redacted, redactor: PIIRedactor = PIIRedactor(),
+                flushInterval: Double? = nil) {
         self.store = store
         self.textPolicy = textPolicy
         self.redactor = redactor
+        buffer = flushInterval.map { LogBuffer(store: store, interval: max(0.001, $0)) }
+    }
+
+    /// Writes buffered entries now (no-op without `flushInterval`). Call at shutdown.
+    public func flush() throws {
+        try buffer?.flush()
     }
 
     /// Appends `entry`, storing its text under `textPolicy`; returns the stored row.
@@ -36,19 +49,24 @@ public struct QueryLog: Sendable {
         let hash = Hashing.sha256Hex(AnswerCacheKey.normalize(redacted))
         var stored = entry
         stored.queryText = textPolicy == .redacted ? redacted : "sha256:" + Hashing.sha256Hex(redacted)
-        try store.write { tx in
-            try tx.execute("""
-                INSERT INTO query_logs(id, user_id, query_text, query_hash, model_used, prompt_tokens, completion_tokens,
-                                       latency_ms, created_at, namespace, cache_layer, path, status, cost)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null, .text(stored.queryText), .text(hash),
-                      .text(stored.model), .integer(Int64(stored.promptTokens)), .integer(Int64(stored.completionTokens)),
-                      .integer(Int64(stored.latencyMs)), .real(stored.createdAt.timeIntervalSince1970),
-                      .text(stored.namespace), stored.cacheLayer.map(SQLValue.text) ?? .null, .text(stored.path),
-                      .text(stored.status), .real(stored.cost)])
+        let row: [SQLValue] = [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null, .text(stored.queryText), .text(hash),
+                               .text(stored.model), .integer(Int64(stored.promptTokens)), .integer(Int64(stored.completionTokens)),
+                               .integer(Int64(stored.latencyMs)), .real(stored.createdAt.timeIntervalSince1970),
+                               .text(stored.namespace), stored.cacheLayer.map(SQLValue.text) ?? .null, .text(stored.path),
+                               .text(stored.status), .real(stored.cost)]
+        if let buffer {
+            buffer.append(row)
+        } else {
+            try store.write { tx in try tx.execute(Self.insert, row) }
         }
         return stored
     }
+
+    static let insert = """
+        INSERT INTO query_logs(id, user_id, query_text, query_hash, model_used, prompt_tokens, completion_tokens,
+                               latency_ms, created_at, namespace, cache_layer, path, status, cost)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     /// The newest entries first, at most `limit`, optionally only those of `userID`.
     public func recent(limit: Int = 50, userID: String? = nil) throws -> [QueryLogEntry] {
@@ -65,7 +83,8 @@ public struct QueryLog: Sendable {
     }
 
     private func entries(_ clause: String, _ arguments: [SQLValue]) throws -> [QueryLogEntry] {
-        try store.query("""
+        try flush()
+        return try store.query("""
             SELECT id, user_id, query_text, model_used, prompt_tokens, completion_tokens, latency_ms, created_at,
                    namespace, cache_layer, path, status, cost FROM query_logs
             """ + " " + clause, arguments).map { row in
@@ -85,6 +104,7 @@ public struct QueryLog: Sendable {
             throw RetrievalError(.invalidQuery, "feedback rating must be -1...5; got \(feedback.rating)")
         }
         let comment = feedback.comment.map { redactor.redact($0).text }
+        try flush()
         try store.write { tx in
             guard !(try tx.query("SELECT 1 FROM query_logs WHERE id = ?", [.text(feedback.queryID)])).isEmpty else {
                 throw RetrievalError(.invalidQuery, "feedback query_id \"\(feedback.queryID)\" is not a logged query")
@@ -106,6 +126,52 @@ public struct QueryLog: Sendable {
                         [.text(queryID)]).map { row in
             QueryFeedback(queryID: row[0].string ?? "", rating: row[1].int ?? 0, comment: row[2].string,
                           createdAt: Date(timeIntervalSince1970: row[3].double ?? 0))
+        }
+    }
+}
+
+/// Log rows waiting to be written in one transaction by a background flush.
+final class LogBuffer: @unchecked Sendable {
+    private let store: VectorStore
+    private let interval: Double
+    private let lock = NSLock()
+    private var rows: [[SQLValue]] = []   // guarded by lock
+    private var scheduled = false         // guarded by lock
+    private let flushLock = NSLock()      // one flush at a time, in order
+
+    init(store: VectorStore, interval: Double) {
+        self.store = store
+        self.interval = interval
+    }
+
+    func append(_ row: [SQLValue]) {
+        let schedule = lock.withLock {
+            rows.append(row)
+            defer { scheduled = true }
+            return !scheduled
+        }
+        if schedule {
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + interval) { [self] in try? flush() }
+        }
+    }
+
+    func flush() throws {
+        try flushLock.withLock {
+            let pending = lock.withLock {
+                scheduled = false
+                defer { rows.removeAll(keepingCapacity: true) }
+                return rows
+            }
+            guard !pending.isEmpty else { return }
+            do {
+                try store.write { tx in
+                    for row in pending { try tx.execute(QueryLog.insert, row) }
+                }
+            } catch {
+                // Put them back so a later flush (or the caller's retry) still writes them.
+                lock.withLock { rows.insert(contentsOf: pending, at: 0) }
+                throw error
+            }
         }
     }
 }
