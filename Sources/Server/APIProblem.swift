@@ -61,13 +61,12 @@ extension APIProblem {
         case let problem as APIProblem:
             return problem
         case let error as VectorStoreError:
-            let field = error.context
             switch error.code {
             case .namespaceNotFound: return APIProblem(.notFound, code: error.code.rawValue, error.message)
             case .namespaceExists: return APIProblem(.conflict, code: error.code.rawValue, error.message, field: "name")
             case .storage, .schemaTooNew: return APIProblem(.internalServerError, code: error.code.rawValue, "storage error: \(error.message)")
             case .invalidFilter: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "filter")
-            default: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: field)
+            default: return APIProblem(.badRequest, code: error.code.rawValue, error.message)
             }
         case let error as IngestError:
             switch error.code {

@@ -4,10 +4,12 @@ import Hummingbird
 import NIOCore
 import VectorStore
 
-/// Limits on request bodies: bytes (413 beyond), JSON nesting depth and array lengths.
+/// Limits on request bodies: bytes (413 beyond), JSON nesting depth, and the seconds a client may take to
+/// send one (408 beyond, so a trickling client cannot hold a request open).
 public struct BodyLimits: Sendable {
     public var maxBytes = 10 << 20
     public var maxDepth = 32
+    public var timeout: Double = 30
 
     public init() {}
 }
@@ -17,12 +19,15 @@ public struct BodyLimits: Sendable {
 /// where the API's schema is closed, so a typo (`topk`) is an error and not a silently ignored default.
 struct JSONRequest {
     let object: [String: Any]
+    /// `/api/v1` bodies are strict: a field that is present must have its type, so `null` is an error.
+    /// OpenAI-compatible bodies treat `null` as absent, as OpenAI's SDKs send it for unset options.
+    var nullIsAbsent = false
 
     /// Reads and parses the body: checks the content type (415), size (413), nesting depth and that the
     /// top level is an object (400).
     static func read(_ request: Request, limits: BodyLimits, allowed: Set<String>? = nil) async throws -> JSONRequest {
         try checkContentType(request, accepted: ["application/json"])
-        let bytes = try await collect(request, limit: limits.maxBytes)
+        let bytes = try await collect(request, limits: limits)
         return try parse(bytes, limits: limits, allowed: allowed)
     }
 
@@ -49,12 +54,25 @@ struct JSONRequest {
 
     /// Collects the body, refusing more than `limit` bytes with 413 (a Content-Length over the limit is
     /// refused before reading).
-    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+    static func collect(_ request: Request, limits: BodyLimits) async throws -> ByteBuffer {
+        let limit = limits.maxBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIProblem(.contentTooLarge, code: "body_too_large", "the request body is \(length) bytes; the limit is \(limit)")
         }
         do {
-            return try await request.body.collect(upTo: limit)
+            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: limit) }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int64(limits.timeout * 1000)))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let body = first else {
+                    throw APIProblem(.requestTimeout, code: "body_timeout",
+                                     "the request body did not arrive within \(limits.timeout) s")
+                }
+                return body
+            }
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIProblem(.contentTooLarge, code: "body_too_large", "the request body is larger than the limit of \(limit) bytes")
         }
@@ -101,10 +119,10 @@ struct JSONRequest {
 
     // MARK: Typed fields
 
-    func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+    func has(_ key: String) -> Bool { object[key] != nil && !(nullIsAbsent && object[key] is NSNull) }
 
     private func value(_ key: String) -> Any? {
-        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let value = object[key], !(nullIsAbsent && value is NSNull) else { return nil }
         return value
     }
 

@@ -256,6 +256,9 @@ enum OpenAPIDocument {
               "404": {
                 "$ref": "#/components/responses/NotFound"
               },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -341,6 +344,9 @@ enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
               },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
@@ -501,7 +507,7 @@ enum OpenAPIDocument {
                   },
                   "Location": {
                     "description": "`/api/v1/namespaces/NAME`.",
-                    "required": false,
+                    "required": true,
                     "schema": {
                       "type": "string"
                     }
@@ -871,7 +877,7 @@ enum OpenAPIDocument {
             "tags": [
               "documents"
             ],
-            "description": "Extracts, chunks, embeds and stores synchronously. JSON for one text; multipart for files (each `file` part's filename decides the format).",
+            "description": "Extracts, chunks, embeds and stores synchronously. JSON for one text; multipart for files (each `file` part's filename decides the format). A file that cannot be indexed is listed with status `failed`; 422 when none could be.",
             "parameters": [
               {
                 "$ref": "#/components/parameters/Namespace"
@@ -951,11 +957,17 @@ enum OpenAPIDocument {
               "404": {
                 "$ref": "#/components/responses/NotFound"
               },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
               "415": {
                 "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "422": {
+                "$ref": "#/components/responses/Unprocessable"
               },
               "429": {
                 "$ref": "#/components/responses/TooManyRequests"
@@ -1092,7 +1104,7 @@ enum OpenAPIDocument {
             "tags": [
               "ingest"
             ],
-            "description": "JSON names server-side paths under the configured ingest roots (others are a 403); multipart uploads files. The namespace is created (with the configured embedder's model) when missing. 503 with Retry-After when the queue is full.",
+            "description": "JSON names server-side paths under the configured ingest roots (others are a 403); multipart uploads files. A missing namespace is created (with the configured embedder's model) for an admin, a 404 for other roles. 503 with Retry-After when the queue is full.",
             "parameters": [
               {
                 "$ref": "#/components/parameters/XRequestIDParam"
@@ -1158,6 +1170,12 @@ enum OpenAPIDocument {
               "403": {
                 "$ref": "#/components/responses/Forbidden"
               },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -1185,6 +1203,17 @@ enum OpenAPIDocument {
             ],
             "parameters": [
               {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 50
+                }
+              },
+              {
                 "$ref": "#/components/parameters/XRequestIDParam"
               }
             ],
@@ -1203,6 +1232,9 @@ enum OpenAPIDocument {
                     }
                   }
                 }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
               },
               "401": {
                 "$ref": "#/components/responses/Unauthorized"
@@ -1346,7 +1378,7 @@ enum OpenAPIDocument {
             "tags": [
               "openai"
             ],
-            "description": "`n` must be 1. Unknown fields are ignored. 404 for an unknown model or namespace; 503 when no LLM provider is configured or reachable for a non-`rag:` model.",
+            "description": "`n` must be 1. Unknown fields are ignored. For `rag:` models the last user message is the query (its answer may be extractive when no LLM answers). 404 for an unknown namespace; for other models 503 when no LLM provider is configured, 502 when every provider failed.",
             "parameters": [
               {
                 "$ref": "#/components/parameters/XRequestIDParam"
@@ -1395,6 +1427,9 @@ enum OpenAPIDocument {
               "404": {
                 "$ref": "#/components/responses/OpenAINotFound"
               },
+              "409": {
+                "$ref": "#/components/responses/OpenAIConflict"
+              },
               "413": {
                 "$ref": "#/components/responses/OpenAIPayloadTooLarge"
               },
@@ -1409,6 +1444,9 @@ enum OpenAPIDocument {
               },
               "500": {
                 "$ref": "#/components/responses/OpenAIInternalError"
+              },
+              "502": {
+                "$ref": "#/components/responses/OpenAIBadGateway"
               },
               "503": {
                 "$ref": "#/components/responses/OpenAIServiceUnavailable"
@@ -1601,6 +1639,19 @@ enum OpenAPIDocument {
                         "half_open",
                         "open"
                       ]
+                    }
+                  },
+                  "ingest_queue": {
+                    "type": "object",
+                    "properties": {
+                      "depth": {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      "capacity": {
+                        "type": "integer",
+                        "minimum": 0
+                      }
                     }
                   }
                 }
@@ -1898,6 +1949,7 @@ enum OpenAPIDocument {
               "context_window": {
                 "type": "integer",
                 "minimum": 1,
+                "maximum": 1000000,
                 "default": 4000,
                 "description": "Token budget for the retrieved passages in the prompt."
               },
@@ -2210,7 +2262,8 @@ enum OpenAPIDocument {
             "properties": {
               "query_id": {
                 "type": "string",
-                "minLength": 1
+                "minLength": 1,
+                "maxLength": 128
               },
               "rating": {
                 "type": "integer",
@@ -2330,7 +2383,7 @@ enum OpenAPIDocument {
             "required": [
               "name"
             ],
-            "description": "`dimension` is required unless `model` is the native model `sentence-transformers/all-MiniLM-L6-v2` (dimension 384).",
+            "description": "Without `dimension` the namespace is for documents embedded by the server's embedder (its model and dimension are recorded); a `model` other than the server's embedder needs `dimension` (a namespace of raw vectors).",
             "properties": {
               "name": {
                 "$ref": "#/components/schemas/NamespaceName"
@@ -2345,29 +2398,42 @@ enum OpenAPIDocument {
                 "minLength": 1
               }
             },
-            "anyOf": [
+            "allOf": [
               {
-                "required": [
-                  "dimension"
-                ],
-                "properties": {
-                  "model": {
-                    "not": {
-                      "const": "sentence-transformers/all-MiniLM-L6-v2"
+                "if": {
+                  "required": [
+                    "model"
+                  ],
+                  "properties": {
+                    "model": {
+                      "not": {
+                        "const": "sentence-transformers/all-MiniLM-L6-v2"
+                      }
                     }
                   }
+                },
+                "then": {
+                  "required": [
+                    "dimension"
+                  ]
                 }
               },
               {
-                "required": [
-                  "model"
-                ],
-                "properties": {
-                  "model": {
-                    "const": "sentence-transformers/all-MiniLM-L6-v2"
-                  },
-                  "dimension": {
-                    "const": 384
+                "if": {
+                  "required": [
+                    "model"
+                  ],
+                  "properties": {
+                    "model": {
+                      "const": "sentence-transformers/all-MiniLM-L6-v2"
+                    }
+                  }
+                },
+                "then": {
+                  "properties": {
+                    "dimension": {
+                      "const": 384
+                    }
                   }
                 }
               }
@@ -2396,7 +2462,10 @@ enum OpenAPIDocument {
                 "description": "Must have the namespace's dimension, be finite and non-zero; stored normalised."
               },
               "document_id": {
-                "type": "string"
+                "type": [
+                  "string",
+                  "null"
+                ]
               },
               "metadata": {
                 "$ref": "#/components/schemas/Metadata"
@@ -2695,25 +2764,50 @@ enum OpenAPIDocument {
                 "minLength": 1
               },
               "title": {
-                "type": "string"
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 1024
               },
               "source": {
                 "type": "string",
                 "minLength": 1,
-                "description": "A name or URL identifying the document; default `upload:<sha256 of text>`. Re-posting the same source updates it."
+                "maxLength": 2048,
+                "description": "A name or URL identifying the document; default `upload:<sha256 prefix>.<format>`. Re-posting the same source updates it."
               },
               "format": {
                 "type": "string",
                 "enum": [
                   "txt",
                   "md",
+                  "markdown",
+                  "rst",
                   "html",
+                  "htm",
                   "json",
+                  "jsonl",
                   "csv",
                   "tsv",
-                  "rst"
+                  "pdf",
+                  "docx",
+                  "py",
+                  "swift",
+                  "js",
+                  "ts",
+                  "go",
+                  "rs",
+                  "java",
+                  "c",
+                  "h",
+                  "cpp",
+                  "rb",
+                  "sh",
+                  "yaml",
+                  "yml",
+                  "toml",
+                  "xml"
                 ],
-                "default": "txt"
+                "default": "txt",
+                "description": "How to read `text`."
               },
               "metadata": {
                 "$ref": "#/components/schemas/StringMap"
@@ -2722,7 +2816,9 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/AccessLevel"
               },
               "category": {
-                "type": "string"
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
               }
             }
           },
@@ -2731,6 +2827,7 @@ enum OpenAPIDocument {
             "required": [
               "file"
             ],
+            "additionalProperties": false,
             "properties": {
               "file": {
                 "type": "array",
@@ -2745,7 +2842,8 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/AccessLevel"
               },
               "category": {
-                "type": "string"
+                "type": "string",
+                "maxLength": 256
               }
             }
           },
@@ -2760,10 +2858,8 @@ enum OpenAPIDocument {
                 "items": {
                   "type": "object",
                   "required": [
-                    "id",
                     "source",
-                    "status",
-                    "chunks"
+                    "status"
                   ],
                   "properties": {
                     "id": {
@@ -2776,14 +2872,46 @@ enum OpenAPIDocument {
                       "enum": [
                         "added",
                         "updated",
-                        "unchanged"
+                        "unchanged",
+                        "failed"
                       ]
                     },
                     "chunks": {
                       "type": "integer",
                       "minimum": 0
+                    },
+                    "error": {
+                      "type": "string",
+                      "description": "Why a `failed` file could not be indexed."
                     }
-                  }
+                  },
+                  "oneOf": [
+                    {
+                      "required": [
+                        "id",
+                        "chunks"
+                      ],
+                      "properties": {
+                        "status": {
+                          "enum": [
+                            "added",
+                            "updated",
+                            "unchanged"
+                          ]
+                        }
+                      }
+                    },
+                    {
+                      "required": [
+                        "error"
+                      ],
+                      "properties": {
+                        "status": {
+                          "const": "failed"
+                        }
+                      }
+                    }
+                  ]
                 }
               }
             }
@@ -2802,6 +2930,7 @@ enum OpenAPIDocument {
               "paths": {
                 "type": "array",
                 "minItems": 1,
+                "maxItems": 1000,
                 "items": {
                   "type": "string",
                   "minLength": 1
@@ -2810,14 +2939,18 @@ enum OpenAPIDocument {
               },
               "include": {
                 "type": "array",
+                "maxItems": 100,
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "minLength": 1
                 }
               },
               "exclude": {
                 "type": "array",
+                "maxItems": 100,
                 "items": {
-                  "type": "string"
+                  "type": "string",
+                  "minLength": 1
                 }
               },
               "prune": {
@@ -2828,7 +2961,9 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/AccessLevel"
               },
               "category": {
-                "type": "string"
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
               },
               "metadata": {
                 "$ref": "#/components/schemas/StringMap"
@@ -2845,6 +2980,7 @@ enum OpenAPIDocument {
               "namespace",
               "file"
             ],
+            "additionalProperties": false,
             "properties": {
               "namespace": {
                 "$ref": "#/components/schemas/NamespaceName"
@@ -2862,11 +2998,8 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/AccessLevel"
               },
               "category": {
-                "type": "string"
-              },
-              "redact_pii": {
-                "type": "boolean",
-                "description": "`true` or `false`; any other value is a 400."
+                "type": "string",
+                "maxLength": 256
               }
             }
           },
@@ -2994,8 +3127,7 @@ enum OpenAPIDocument {
             "type": "object",
             "additionalProperties": true,
             "required": [
-              "input",
-              "model"
+              "input"
             ],
             "properties": {
               "input": {
@@ -3017,7 +3149,8 @@ enum OpenAPIDocument {
               },
               "model": {
                 "type": "string",
-                "description": "`sentence-transformers/all-MiniLM-L6-v2` (see GET /v1/models); an unknown model is a 404."
+                "minLength": 1,
+                "description": "`sentence-transformers/all-MiniLM-L6-v2` (see GET /v1/models), or an alias such as `all-MiniLM-L6-v2`, `text-embedding-3-small` or `text-embedding-ada-002`; default the native model; any other model is a 404."
               },
               "encoding_format": {
                 "enum": [
@@ -3030,7 +3163,7 @@ enum OpenAPIDocument {
               "dimensions": {
                 "type": "integer",
                 "minimum": 1,
-                "description": "Only the model's native dimension is accepted."
+                "description": "Must equal the model's dimension (384 for the native model); truncation is not supported."
               },
               "user": {
                 "type": "string"
@@ -3108,13 +3241,14 @@ enum OpenAPIDocument {
           "ChatContentPart": {
             "type": "object",
             "required": [
-              "type"
+              "type",
+              "text"
             ],
             "additionalProperties": true,
             "properties": {
               "type": {
-                "type": "string",
-                "description": "Only `text` parts are supported; others are a 400."
+                "const": "text",
+                "description": "Only text parts are supported."
               },
               "text": {
                 "type": "string"
@@ -3134,9 +3268,9 @@ enum OpenAPIDocument {
                   "system",
                   "developer",
                   "user",
-                  "assistant",
-                  "tool"
-                ]
+                  "assistant"
+                ],
+                "description": "`developer` counts as `system`; tool messages are not supported."
               },
               "content": {
                 "anyOf": [
@@ -3152,12 +3286,32 @@ enum OpenAPIDocument {
                   {
                     "type": "null"
                   }
-                ]
+                ],
+                "description": "A string or text parts; null only for `assistant`."
               },
               "name": {
                 "type": "string"
               }
-            }
+            },
+            "anyOf": [
+              {
+                "properties": {
+                  "role": {
+                    "const": "assistant"
+                  }
+                }
+              },
+              {
+                "properties": {
+                  "content": {
+                    "type": [
+                      "string",
+                      "array"
+                    ]
+                  }
+                }
+              }
+            ]
           },
           "ChatCompletionRequest": {
             "type": "object",
@@ -3170,11 +3324,13 @@ enum OpenAPIDocument {
             "properties": {
               "model": {
                 "type": "string",
+                "minLength": 1,
                 "description": "`rag:NAMESPACE` or a configured LLM model (see GET /v1/models)."
               },
               "messages": {
                 "type": "array",
                 "minItems": 1,
+                "maxItems": 1000,
                 "items": {
                   "$ref": "#/components/schemas/ChatMessage"
                 }
@@ -3192,11 +3348,13 @@ enum OpenAPIDocument {
               },
               "max_tokens": {
                 "type": "integer",
-                "minimum": 1
+                "minimum": 1,
+                "maximum": 1000000
               },
               "max_completion_tokens": {
                 "type": "integer",
-                "minimum": 1
+                "minimum": 1,
+                "maximum": 1000000
               },
               "stream": {
                 "type": "boolean",
@@ -3235,6 +3393,13 @@ enum OpenAPIDocument {
               },
               "user": {
                 "type": "string"
+              },
+              "top_k": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100,
+                "default": 5,
+                "description": "ragctl extension: passages retrieved for `rag:` models."
               }
             }
           },
@@ -3589,7 +3754,7 @@ enum OpenAPIDocument {
             }
           },
           "Conflict": {
-            "description": "The namespace already exists.",
+            "description": "The namespace already exists, or it was embedded with another model than the server's embedder.",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/XRequestID"
@@ -3604,7 +3769,7 @@ enum OpenAPIDocument {
             }
           },
           "OpenAIConflict": {
-            "description": "The namespace already exists.",
+            "description": "The namespace already exists, or it was embedded with another model than the server's embedder.",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/XRequestID"
@@ -3792,6 +3957,36 @@ enum OpenAPIDocument {
               }
             }
           },
+          "BadGateway": {
+            "description": "Every configured LLM provider failed (pass-through chat completions).",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/XRequestID"
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "OpenAIBadGateway": {
+            "description": "Every configured LLM provider failed (pass-through chat completions).",
+            "headers": {
+              "X-Request-ID": {
+                "$ref": "#/components/headers/XRequestID"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OpenAIError"
+                }
+              }
+            }
+          },
           "ServiceUnavailable": {
             "description": "Not ready (store or embedder unavailable, LLM providers unavailable) or the ingest queue is full.",
             "headers": {
@@ -3901,6 +4096,7 @@ enum OpenAPIDocument {
             "schema": {
               "type": "integer",
               "minimum": 0,
+              "maximum": 2147483647,
               "default": 0
             }
           },

@@ -41,8 +41,9 @@ public final class RAGServer: Sendable {
 
     /// Builds the router with every route and the request middleware.
     func makeRouter() -> Router<ServerContext> {
-        let router = Router(context: ServerContext.self)
-        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog))
+        let router = Router(context: ServerContext.self, options: [.autoGenerateHeadEndpoints])
+        let methods = MethodBox()
+        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods))
         let routes = RouteTable(router: router)
         addOperationalRoutes(routes)
         addQueryRoutes(routes)
@@ -50,7 +51,7 @@ public final class RAGServer: Sendable {
         addDocumentRoutes(routes)
         addIngestRoutes(routes)
         addOpenAIRoutes(routes)
-        routes.finish()
+        methods.table = routes.finish()
         return router
     }
 
@@ -58,12 +59,14 @@ public final class RAGServer: Sendable {
     /// - Parameter onListening: called with the bound port once the socket is open.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = makeApplication(onListening: onListening)
-        let group = ServiceGroup(configuration: .init(
+        var group = ServiceGroupConfiguration(
             // Shut down in reverse order: the HTTP server drains first, then the ingest workers, then the checkpoint.
             services: [.init(service: Checkpointer(store: store, log: engine.log, logger: logger)), .init(service: queue), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+            logger: logger)
+        // Past the grace period, what is still running is cancelled (a second signal does the same at once).
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.shutdownGrace * 1000))
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// The services for a caller that runs its own `ServiceGroup` (tests trigger a graceful shutdown through it).

@@ -11,6 +11,7 @@ struct RequestMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let metrics: ServerMetrics
     let accessLog: Bool
+    let methods: MethodBox
 
     static let requestIDHeader = HTTPField.Name("X-Request-ID")!
 
@@ -26,7 +27,12 @@ struct RequestMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let problem = APIProblem.from(error)
+            var problem = APIProblem.from(error)
+            if problem.status == .notFound, context.endpointPath == nil || context.endpointPath == "NotFound", !(error is APIProblem),
+               let allowed = methods.table.allowed(for: request.uri.path) {
+                let allow = allowed.joined(separator: ", ")
+                problem = APIProblem(.methodNotAllowed, code: "method_not_allowed", "\(request.uri.path) serves \(allow)", headers: ["Allow": allow])
+            }
             if problem.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
@@ -35,7 +41,8 @@ struct RequestMiddleware: RouterMiddleware {
         response.headers[Self.requestIDHeader] = requestID
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = context.endpointPath ?? "unmatched"
+        // Route patterns only; Hummingbird names unrouted requests "NotFound".
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
         if accessLog {
             context.logger.info("request", metadata: [

@@ -32,7 +32,7 @@ extension RAGServer {
             let etag = "\"\(document.contentHash)\""
             var headers = HTTPFields()
             headers[.eTag] = etag
-            headers[.cacheControl] = "private, no-cache"
+            headers[.cacheControl] = "private, max-age=0, must-revalidate"
             if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
@@ -105,8 +105,13 @@ extension RAGServer {
         let contentType = request.headers[.contentType] ?? "application/json"
         var upload: Upload
         if let boundary = MultipartForm.boundary(contentType: contentType) {
-            let bytes = try await JSONRequest.collect(request, limit: configuration.body.maxBytes)
+            let bytes = try await JSONRequest.collect(request, limits: configuration.body)
             let form = try MultipartForm.parse(Data(buffer: bytes), boundary: boundary)
+            let fields: Set<String> = namespaceField ? ["file", "namespace", "access_level", "category"] : ["file", "access_level", "category"]
+            if let unknown = form.parts.first(where: { !fields.contains($0.name) }) {
+                throw APIProblem.badRequest("unknown form field \"\(unknown.name.prefix(64))\"; expected \(fields.sorted().joined(separator: ", "))",
+                                            field: unknown.name, code: "unknown_field")
+            }
             let files = form.files
             guard !files.isEmpty else { throw APIProblem.badRequest("the multipart body has no file part", field: "file", code: "missing_field") }
             guard files.count <= 1000 else { throw APIProblem.badRequest("at most 1000 files per request", field: "file", code: "invalid_field") }
@@ -116,14 +121,14 @@ extension RAGServer {
                 return Upload.File(source: "upload:" + name, fileName: name, data: part.data)
             })
             if let level = form.field("access_level") { upload.accessLevel = try Self.accessLevel(level) }
-            upload.category = form.field("category")
-            upload.namespace = form.field("namespace")
+            upload.category = try form.field("category").flatMap { try Self.bounded($0, "category", 256) }
+            upload.namespace = try form.field("namespace").flatMap { try Self.bounded($0, "namespace", 256) }
         } else {
             try JSONRequest.checkContentType(request, accepted: ["application/json", "multipart/form-data"])
             let allowed: Set<String> = namespaceField
                 ? ["namespace", "paths", "include", "exclude", "prune", "access_level", "category", "metadata", "redact_pii"]
                 : ["text", "title", "source", "format", "metadata", "access_level", "category"]
-            let body = try JSONRequest.parse(try await JSONRequest.collect(request, limit: configuration.body.maxBytes),
+            let body = try JSONRequest.parse(try await JSONRequest.collect(request, limits: configuration.body),
                                              limits: configuration.body, allowed: allowed)
             upload = Upload(files: [])
             if !namespaceField {
@@ -149,6 +154,14 @@ extension RAGServer {
                              "access_level \(upload.accessLevel.rawValue) is above the caller's clearance \(context.principal.clearance.rawValue)")
         }
         return upload
+    }
+
+    /// A form field of at most `limit` characters; empty means absent.
+    static func bounded(_ text: String, _ field: String, _ limit: Int) throws -> String? {
+        guard text.count <= limit else {
+            throw APIProblem.badRequest("\(field) must be at most \(limit) characters, got \(text.count)", field: field, code: "invalid_field")
+        }
+        return text.isEmpty ? nil : text
     }
 
     static func accessLevel(_ text: String) throws -> AccessLevel {

@@ -45,17 +45,20 @@ extension RAGServer {
 
         routes.on("/v1/embeddings", .post) { [self] request, context in
             try context.require(.reader)
-            let body = try await JSONRequest.read(request, limits: configuration.body)
+            var body = try await JSONRequest.read(request, limits: configuration.body)
+            body.nullIsAbsent = true
             let inputs: [String]
             switch body.object["input"] {
-            case let text as String: inputs = [text]
+            case let text as String:
+                guard !text.isEmpty else { throw APIProblem.badRequest("input must not be empty", field: "input", code: "invalid_field") }
+                inputs = [text]
             case let list as [Any]:
                 guard (1...2048).contains(list.count) else {
                     throw APIProblem.badRequest("input must hold 1 to 2048 strings, got \(list.count)", field: "input", code: "invalid_field")
                 }
                 inputs = try list.enumerated().map { index, item in
-                    guard let text = item as? String else {
-                        throw APIProblem.badRequest("input[\(index)] must be a string (token arrays are not supported)", field: "input", code: "invalid_field")
+                    guard let text = item as? String, !text.isEmpty else {
+                        throw APIProblem.badRequest("input[\(index)] must be a non-empty string (token arrays are not supported)", field: "input", code: "invalid_field")
                     }
                     return text
                 }
@@ -89,7 +92,8 @@ extension RAGServer {
 
         routes.on("/v1/chat/completions", .post) { [self] request, context in
             try context.require(.reader)
-            let body = try await JSONRequest.read(request, limits: configuration.body)
+            var body = try await JSONRequest.read(request, limits: configuration.body)
+            body.nullIsAbsent = true
             let model = try body.requiredString("model", maxLength: 256)
             let messages = try Self.chatMessages(body.object["messages"])
             let temperature = try body.double("temperature", default: 0.7, range: 0...2)
@@ -120,9 +124,9 @@ extension RAGServer {
                 return JSONWire.response(object)
             }
 
-            guard let chain = engine.chain else {
-                throw APIProblem(.serviceUnavailable, code: "no_provider",
-                                 "no LLM provider is configured for pass-through; use model \"rag:NAMESPACE\" or configure [[llm.providers]]",
+            guard let chain = engine.chain, chain.members.contains(where: { $0.model == model }) else {
+                throw APIProblem(.notFound, code: "model_not_found",
+                                 "model \"\(model.prefix(100))\" is not served here; see GET /v1/models (rag:NAMESPACE answers from a namespace)",
                                  field: "model")
             }
             let chat = ChatRequest(messages: messages, temperature: temperature, maxTokens: maxTokens)

@@ -49,8 +49,13 @@ extension RAGServer {
     static let queryFields: Set<String> = ["query", "namespace", "context_window", "temperature", "top_k", "filter", "stream", "clearance"]
 
     func searchRequest(_ body: JSONRequest, context: ServerContext) throws -> SearchRequest {
-        let query = try body.requiredString("query", maxLength: engine.configuration.validation.maxQueryCharacters)
+        let query = try body.requiredString("query")
+        let limit = engine.configuration.validation.maxQueryCharacters
+        guard query.count <= limit else {
+            throw APIProblem(.unprocessableContent, code: "too_long", "query is \(query.count) characters; the limit is \(limit)", field: "query")
+        }
         let namespace = try context.visibleNamespace(try body.requiredString("namespace", maxLength: 256))
+        try requireEmbeddedNamespace(namespace)
         var search = SearchRequest(query: query, namespace: namespace)
         search.topK = try body.int("top_k", default: 10, range: 1...1000)
         search.filter = try body.filter()
@@ -63,6 +68,7 @@ extension RAGServer {
         // The validator enforces max_query_chars itself (422 with the reason); the body limit bounds the rest.
         let text = try body.string("query", required: true, allowEmpty: true)!
         let namespace = try context.visibleNamespace(try body.requiredString("namespace", maxLength: 256))
+        try requireEmbeddedNamespace(namespace)
         var query = QueryRequest(query: text, namespace: namespace)
         query.topK = try body.int("top_k", default: 5, range: 1...100)
         query.contextWindow = try body.int("context_window", default: 4000, range: 1...1_000_000)
@@ -70,6 +76,16 @@ extension RAGServer {
         query.filter = try body.filter()
         query.clearance = try body.choice("clearance", default: AccessLevel.restricted)
         return query
+    }
+
+    /// Text search needs a namespace whose vectors came from an embedder; one of raw vectors is a 409.
+    func requireEmbeddedNamespace(_ namespace: String) throws {
+        let info = try store.namespace(namespace)
+        guard info.model != nil || info.count == 0 else {
+            throw APIProblem(.conflict, code: "embedder_mismatch",
+                             "namespace \"\(namespace)\" holds raw vectors of no recorded model; text search and query need a namespace of documents",
+                             field: "namespace")
+        }
     }
 
     /// SSE: `sources`, `token`…, `done` (the whole answer object); `error` (a problem object) if it fails after

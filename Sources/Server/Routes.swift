@@ -19,16 +19,31 @@ final class RouteTable {
         }
     }
 
-    /// Adds the 405 handlers; call after every route is registered.
-    func finish() {
-        for (path, served) in methods {
-            let allow = served.map(\.rawValue).joined(separator: ", ")
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !served.contains(method) {
-                router.on(RouterPath(path), method: method) { _, _ -> Response in
-                    throw APIProblem(.methodNotAllowed, code: "method_not_allowed", "this path serves \(allow)", headers: ["Allow": allow])
-                }
-            }
+    /// The served paths and their methods, for 405 answers to any other method (`RequestMiddleware`).
+    func finish() -> MethodTable {
+        MethodTable(routes: methods.map { path, served in
+            (path.split(separator: "/").map(String.init), served.map(\.rawValue) + (served.contains(.get) ? ["HEAD"] : []))
+        })
+    }
+}
+
+/// Set once while the router is built, read by every request after.
+final class MethodBox: @unchecked Sendable {
+    var table = MethodTable(routes: [])
+}
+
+/// Which methods each route pattern serves: a request for a known path with another method (including ones
+/// no handler names, such as TRACE) gets 405 with `Allow` instead of 404.
+struct MethodTable: Sendable {
+    let routes: [(segments: [String], methods: [String])]
+
+    /// The methods served at `path`, or nil when no route matches it.
+    func allowed(for path: String) -> [String]? {
+        let segments = path.split(separator: "/")
+        for route in routes where route.segments.count == segments.count {
+            if zip(route.segments, segments).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) { return route.methods }
         }
+        return nil
     }
 }
 

@@ -16,8 +16,6 @@ public struct ServerConfiguration: Sendable {
     public var uploadDirectory: String
     /// Seconds a connection may sit idle (keep-alive) before it is closed.
     public var idleTimeout: Double = 75
-    /// Seconds a client may take to send a request body.
-    public var bodyTimeout: Double = 30
     /// Seconds the server waits for in-flight requests at shutdown before it stops anyway.
     public var shutdownGrace: Double = 30
     /// One JSON line per request at `info`; off for benchmarks.

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.ingestQueueCapacity = config.server.ingestQueue
         settings.ingestWorkers = config.server.ingestWorkers
         settings.idleTimeout = config.server.idleTimeout
-        settings.bodyTimeout = config.server.bodyTimeout
+        settings.body.timeout = config.server.bodyTimeout
         settings.shutdownGrace = config.server.shutdownGrace
         settings.accessLog = config.server.accessLog
         settings.logLevel = level

@@ -93,7 +93,7 @@ import VectorStore
         #expect(chunks.compactMap { $0["text"] as? String }.joined().contains("ninety days"))
         let etag = try #require(read.header("ETag"))
         #expect(etag == "\"\(read.json["content_hash"] as? String ?? "")\"")
-        #expect(read.header("Cache-Control") == "private, no-cache")
+        #expect(read.header("Cache-Control") == "private, max-age=0, must-revalidate")
         let notModified = try await server.get("/api/v1/namespaces/docs/documents/\(id)", headers: [("If-None-Match", etag)])
         #expect(notModified.status == 304)
         #expect(notModified.body.isEmpty)

@@ -127,7 +127,8 @@ import VectorStore
 
         let plain = try await Self.server(upstream: nil)
         let none = try await plain.post("/v1/chat/completions", ["model": "gpt-4o", "messages": messages])
-        #expect(none.status == 503)
+        #expect(none.status == 404)
+        #expect((none.json["error"] as? [String: Any])?["code"] as? String == "model_not_found")
         try await plain.stop()
     }
 }
