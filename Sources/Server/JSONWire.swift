@@ -8,21 +8,16 @@ import VectorStore
 
 /// JSON shapes shared by the HTTP API and `ragctl … --json`: one definition of each object.
 public enum JSONWire {
-    /// Sorted keys, unescaped slashes; `{}` if the object cannot be serialised.
-    public static func data(_ object: Any) -> Data {
-        guard JSONSerialization.isValidJSONObject(object),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return Data("{}".utf8) }
-        return data
-    }
+    /// Sorted keys, unescaped slashes (`JSONText`, not Foundation's writer: see there why).
+    public static func data(_ object: Any) -> Data { Data(JSONText.bytes(object)) }
 
-    public static func string(_ object: Any) -> String { String(decoding: data(object), as: UTF8.self) }
+    public static func string(_ object: Any) -> String { JSONText.string(object) }
 
     /// A 200 (or other status) JSON response.
     static func response(_ object: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data(object))))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONText.bytes(object))))
     }
 
     /// Scores rounded to float precision so `0.1f` prints as 0.1, not 0.10000000149.

@@ -7,10 +7,7 @@ import VectorStore
 enum CanonicalJSON {
     /// `object` (a `JSONSerialization`-compatible value) as sorted-key JSON text.
     static func string(_ object: Any) -> String {
-        // Only dictionaries, arrays, strings, numbers and bools reach here, which JSONSerialization always accepts.
-        let data = (try? JSONSerialization.data(withJSONObject: object,
-                                                options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        JSONText.string(object)
     }
 
     /// The canonical JSON object of a filter; `.all` is `{}`.
