@@ -64,6 +64,8 @@ public struct QueryAnswer: Sendable {
     public var cost: Double
     /// True when the query was flagged (not blocked) as a prompt injection.
     public var flagged: Bool
+    /// The cached answer's memo of serialised parts (shared by every hit of the same cache entry).
+    public var rendering: RenderingMemo?
 }
 
 /// Settings of the query path, from the config file's `[validation]`, `[cache]`, `[rate_limit]`,
@@ -280,6 +282,8 @@ public final class QueryEngine: Sendable {
         }
         context.embedding = try await embedder.embed([question]).first ?? []
         if let hit = try await semanticCache.lookup(query: question, embedding: context.embedding, scope: scope) {
+            // The same question again is then an exact hit: no embedding, no scan of the semantic entries.
+            await exactCache.store(hit.answer, for: key)
             return .answered(try finish(context, answer: hit.answer, layer: "semantic", path: "cache:semantic", usage: nil, cost: 0,
                                         stale: false))
         }
@@ -360,7 +364,7 @@ public final class QueryEngine: Sendable {
                                          status: status, cost: cost))
         return QueryAnswer(queryID: context.queryID, answer: answer.answer, sources: answer.sources.map(\.hit), latencyMs: latencyMs,
                            cached: layer != nil, cacheLayer: layer, model: answer.model, degraded: answer.degraded, stale: stale,
-                           path: path, usage: usage, cost: cost, flagged: context.flagged)
+                           path: path, usage: usage, cost: cost, flagged: context.flagged, rendering: answer.rendering)
     }
 
     /// Drops chunks whose text is (nearly) the same as a better-ranked one: overlapping chunks and copies.

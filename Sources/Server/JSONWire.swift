@@ -44,7 +44,9 @@ public enum JSONWire {
             "degraded": answer.degraded, "query_id": answer.queryID, "path": answer.path, "stale": answer.stale,
             "cache_layer": answer.cacheLayer ?? NSNull(), "cost": answer.cost, "flagged": answer.flagged,
             "usage": answer.usage.map { ["prompt_tokens": $0.prompt, "completion_tokens": $0.completion, "estimated": $0.estimated] as [String: Any] } ?? NSNull(),
-            "sources": sources(answer.sources),
+            // A cached answer's sources (most of the bytes) are serialised once per cache entry.
+            "sources": answer.rendering.map { memo in RawJSON(bytes: memo.bytes("sources") { JSONText.bytes(sources(answer.sources)) }) }
+                ?? sources(answer.sources) as Any,
         ]
     }
 

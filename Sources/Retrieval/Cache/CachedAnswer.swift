@@ -9,6 +9,8 @@ public struct CachedAnswer: Sendable, Equatable, Codable {
     public var degraded: Bool
     /// When the answer was computed, in seconds of the cache's `TimeSource`.
     public var createdAt: Double
+    /// Serialised forms of this answer's parts, made once and reused by every cache hit (not part of the value).
+    public let rendering = RenderingMemo()
 
     public init(answer: String, sources: [CachedSource], model: String, degraded: Bool = false, createdAt: Double) {
         self.answer = answer

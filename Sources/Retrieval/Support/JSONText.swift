@@ -18,6 +18,8 @@ public enum JSONText {
 
     public static func write(_ value: Any, into out: inout [UInt8]) {
         switch value {
+        case let raw as RawJSON:
+            out.append(contentsOf: raw.bytes)
         case let text as String:
             writeString(text, into: &out)
         case let object as [String: Any]:
@@ -77,19 +79,55 @@ public enum JSONText {
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            default: out.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Copy runs of bytes that need no escape in one go; escape the rest one by one.
+            var start = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                if index > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+                escape(byte, into: &out)
+                start = index + 1
             }
+            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+        case 0..<0x20:
+            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                    hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+        default: out.append(byte)
+        }
+    }
+}
+
+/// JSON text inserted as is by `JSONText` (already serialised, e.g. a cached answer's sources).
+public struct RawJSON: @unchecked Sendable {
+    public let bytes: [UInt8]
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// A per-value memo of serialised bytes: the first caller renders, later ones reuse. Compares equal to any
+/// other memo, so it never changes what a value means.
+public final class RenderingMemo: @unchecked Sendable, Equatable {
+    private let lock = NSLock()
+    private var stored: [String: [UInt8]] = [:]   // guarded by lock
+
+    public init() {}
+
+    public func bytes(_ key: String, _ render: () -> [UInt8]) -> [UInt8] {
+        if let hit = lock.withLock({ stored[key] }) { return hit }
+        let made = render()
+        lock.withLock { stored[key] = made }
+        return made
+    }
+
+    public static func == (lhs: RenderingMemo, rhs: RenderingMemo) -> Bool { true }
 }
