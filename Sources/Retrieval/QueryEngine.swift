@@ -107,6 +107,10 @@ public final class QueryEngine: Sendable {
     public let log: QueryLog
     public let metrics: RetrievalMetrics
     let time: any TimeSource
+    /// Validation and cache keys are pure functions of their inputs; repeated questions (the cache-hit path)
+    /// skip the detectors, the tokenizer and the key's hashing.
+    private let validations = Memo<MemoKey, ValidatedQuery>(capacity: 4096)
+    private let cacheKeys = Memo<CacheKeyMemo, AnswerCacheKey>(capacity: 4096)
 
     /// - Parameters:
     ///   - time: drives rate limits, the exact cache's TTL, backoff and breakers.
@@ -262,7 +266,9 @@ public final class QueryEngine: Sendable {
         let principal = request.userID ?? caller.principal
         // The limiter and both caches count their own outcomes in `metrics`.
         _ = try await limiter.acquire(principal: principal, limits: caller.limits)
-        let validated = try validator.validate(request.query, contextWindow: request.contextWindow)
+        let validated = try validations.value(for: MemoKey(text: request.query, number: request.contextWindow)) {
+            try validator.validate(request.query, contextWindow: request.contextWindow)
+        }
         let question = validated.text
         guard caller.namespaces.allows(request.namespace) else {
             throw VectorStoreError(.namespaceNotFound, "namespace \"\(request.namespace)\" does not exist", context: request.namespace)
@@ -273,7 +279,7 @@ public final class QueryEngine: Sendable {
         let scope = try AnswerCacheScope.current(in: store, namespace: request.namespace, filter: request.filter, topK: request.topK,
                                                  model: answerModel, temperature: request.temperature, clearance: clearance,
                                                  callerNamespaces: caller.namespaces)
-        let key = AnswerCacheKey(query: question, scope: scope)
+        let key = cacheKeys.value(for: CacheKeyMemo(question: question, scope: scope)) { AnswerCacheKey(query: question, scope: scope) }
         var context = Context(queryID: UUID().uuidString.lowercased(), question: question, request: request, principal: principal,
                               caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
                               flagged: validated.flaggedAsInjection)
@@ -403,5 +409,35 @@ extension AnswerCacheScope.CallerNamespaces {
         case .all: true
         case .only(let names): names.contains(namespace)
         }
+    }
+}
+
+struct MemoKey: Hashable, Sendable {
+    var text: String
+    var number: Int
+}
+
+struct CacheKeyMemo: Hashable, Sendable {
+    var question: String
+    var scope: AnswerCacheScope
+}
+
+/// A bounded memo for pure functions: at capacity it starts over (cheaper than LRU bookkeeping, and the
+/// hot entries come back at once). Errors are not memoised.
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let capacity: Int
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]   // guarded by lock
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func value<E: Error>(for key: Key, _ make: () throws(E) -> Value) throws(E) -> Value {
+        if let hit = lock.withLock({ values[key] }) { return hit }
+        let made = try make()
+        lock.withLock {
+            if values.count >= capacity { values.removeAll(keepingCapacity: true) }
+            values[key] = made
+        }
+        return made
     }
 }
