@@ -26,6 +26,8 @@ public struct QueryLog: Sendable {
     private let store: VectorStore
     private let redactor: PIIRedactor
     private let buffer: LogBuffer?
+    /// The stored text and hash of recent questions (redaction and hashing are pure).
+    private let storedText = Memo<String, StoredText>(capacity: 4096)
 
     /// - Parameter store: opened with `RetrievalSchema.migrations`.
     public init(store: VectorStore, textPolicy: TextPolicy = .redacted, redactor: PIIRedactor = PIIRedactor(),
@@ -45,10 +47,13 @@ public struct QueryLog: Sendable {
     /// - Throws: `VectorStoreError` when the write fails (e.g. the schema is not migrated, a duplicate id).
     @discardableResult
     public func record(_ entry: QueryLogEntry) throws -> QueryLogEntry {
-        let redacted = redactor.redact(entry.queryText).text
-        let hash = Hashing.sha256Hex(AnswerCacheKey.normalize(redacted))
+        let (text, hash) = storedText.value(for: entry.queryText) {
+            let redacted = redactor.redact(entry.queryText).text
+            return (textPolicy == .redacted ? redacted : "sha256:" + Hashing.sha256Hex(redacted),
+                    Hashing.sha256Hex(AnswerCacheKey.normalize(redacted)))
+        }
         var stored = entry
-        stored.queryText = textPolicy == .redacted ? redacted : "sha256:" + Hashing.sha256Hex(redacted)
+        stored.queryText = text
         let row: [SQLValue] = [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null, .text(stored.queryText), .text(hash),
                                .text(stored.model), .integer(Int64(stored.promptTokens)), .integer(Int64(stored.completionTokens)),
                                .integer(Int64(stored.latencyMs)), .real(stored.createdAt.timeIntervalSince1970),
@@ -175,3 +180,5 @@ final class LogBuffer: @unchecked Sendable {
         }
     }
 }
+
+typealias StoredText = (text: String, hash: String)
