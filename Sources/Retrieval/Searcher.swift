@@ -38,74 +38,63 @@ public struct Searcher: Sendable {
         try request.ranking.validate()
         let info = try store.namespace(request.namespace)
         let mode = request.mode
-        var vector: [Float]?
+        let diversify = request.ranking.mmrLambda != nil
+        let depth = (mode == .hybrid || diversify) ? max(request.ranking.candidates, request.topK) : request.topK
+        // BM25 runs on its own thread while the query is embedded and the vectors are scanned.
+        async let lexicalList = mode == .dense ? [] : lexicalCandidates(query, request: request, k: depth)
+        var dense: [RankedID] = []
         if mode != .bm25 {
             if let model = info.model, model != embedder.modelID {
                 throw RetrievalError(.embedderMismatch,
                     "namespace \"\(request.namespace)\" was embedded with \(model); the configured embedder is \(embedder.modelID)")
             }
-            if let queryVector {
-                vector = queryVector
-            } else {
+            var vector = queryVector
+            if vector == nil {
                 // Reject a bad filter before paying for the embedding; the search checks it again either way.
                 try store.checkFilter(request.filter, namespace: request.namespace)
                 vector = try await embedder.embed([query]).first
             }
-        }
-        let diversify = request.ranking.mmrLambda != nil
-        let depth = (mode == .hybrid || diversify) ? max(request.ranking.candidates, request.topK) : request.topK
-        return try await blocking { [self, vector] in
-            var dense: [RankedID] = []
             if let vector {
-                dense = try store.search(request.namespace, vector: vector, k: depth, filter: request.filter,
-                                         clearance: request.clearance).map { RankedID(id: $0.id, score: Double($0.score)) }
-            }
-            var lexical: [RankedID] = []
-            if mode != .dense {
-                lexical = try lexicalRanking(LexicalQuery(query), request: request, k: depth)
-            }
-            var ranked: [RankedID]
-            switch mode {
-            case .dense: ranked = dense
-            case .bm25: ranked = lexical
-            case .hybrid:
-                switch request.ranking.fusion {
-                case .rrf: ranked = Fusion.reciprocalRank(dense: dense, lexical: lexical, k: request.ranking.rrfK)
-                case .weighted: ranked = Fusion.weighted(dense: dense, lexical: lexical, denseWeight: request.ranking.denseWeight)
+                dense = try await blocking { [store] in
+                    try store.search(request.namespace, vector: vector, k: depth, filter: request.filter,
+                                     clearance: request.clearance).map { RankedID(id: $0.id, score: Double($0.score)) }
                 }
             }
-            if let lambda = request.ranking.mmrLambda {
-                let vectors = try store.get(ids: ranked.map(\.id), from: request.namespace)
-                ranked = Diversification.maximalMarginalRelevance(
-                    ranked, vectors: Dictionary(vectors.map { ($0.id, $0.vector) }, uniquingKeysWith: { a, _ in a }),
+        }
+        let lexical = try await lexicalList
+        var ranked: [RankedID]
+        switch mode {
+        case .dense: ranked = dense
+        case .bm25: ranked = lexical
+        case .hybrid:
+            switch request.ranking.fusion {
+            case .rrf: ranked = Fusion.reciprocalRank(dense: dense, lexical: lexical, k: request.ranking.rrfK)
+            case .weighted: ranked = Fusion.weighted(dense: dense, lexical: lexical, denseWeight: request.ranking.denseWeight)
+            }
+        }
+        if let lambda = request.ranking.mmrLambda {
+            let pool = ranked
+            ranked = try await blocking { [store] in
+                let vectors = try store.get(ids: pool.map(\.id), from: request.namespace)
+                return Diversification.maximalMarginalRelevance(
+                    pool, vectors: Dictionary(vectors.map { ($0.id, $0.vector) }, uniquingKeysWith: { a, _ in a }),
                     k: request.topK, lambda: lambda)
             }
-            return Array(ranked.prefix(request.topK))
         }
+        return Array(ranked.prefix(request.topK))
     }
 
-    /// The best `k` chunks by BM25 among those that pass the request's filter and clearance.
-    ///
-    /// Without a restriction FTS5 ranks and cuts to k itself, and the k are only checked to exist in the vector
-    /// store; with one, every match is checked and the best k that pass are kept.
+    private func lexicalCandidates(_ query: String, request: SearchRequest, k: Int) async throws -> [RankedID] {
+        try await blocking { [self] in try lexicalRanking(LexicalQuery(query), request: request, k: k) }
+    }
+
+    /// The best `k` chunks by BM25 among those that pass the request's filter and clearance (and exist in the
+    /// vector store: a chunk whose vector was deleted behind the index's back is not returned).
     func lexicalRanking(_ query: LexicalQuery, request: SearchRequest, k: Int) throws -> [RankedID] {
-        let index = LexicalIndex(store: store)
-        let restricted = try store.restricts(request.namespace, filter: request.filter, clearance: request.clearance)
-        if !restricted {
-            let hits = try index.search(query, namespace: request.namespace, limit: k)
-            let exists = try store.visible(hits.map(\.chunkID), in: request.namespace)
-            // A chunk whose vector was deleted behind the index's back (raw `vectors` calls) falls through to the
-            // checked path below.
-            if !exists.contains(false) { return hits.map { RankedID(id: $0.chunkID, score: $0.score) } }
-        }
-        let hits = try index.search(query, namespace: request.namespace, limit: nil)
-        let passes = try store.visible(hits.map(\.chunkID), in: request.namespace, filter: request.filter,
-                                       clearance: request.clearance)
-        var kept: [LexicalHit] = []
-        kept.reserveCapacity(passes.count { $0 })
-        for (hit, pass) in zip(hits, passes) where pass { kept.append(hit) }
-        kept.sort { $0.score != $1.score ? $0.score > $1.score : $0.chunkID < $1.chunkID }
-        return kept.prefix(k).map { RankedID(id: $0.chunkID, score: $0.score) }
+        let selective = try store.restricts(request.namespace, filter: request.filter, clearance: request.clearance)
+        return try LexicalIndex(store: store).search(query, namespace: request.namespace, k: k, selective: selective) { ids in
+            try store.visible(ids, in: request.namespace, filter: request.filter, clearance: request.clearance)
+        }.map { RankedID(id: $0.chunkID, score: $0.score) }
     }
 
     /// Attaches chunk text, heading path, document source and metadata to ranked ids. An id deleted since it

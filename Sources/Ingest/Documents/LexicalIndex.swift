@@ -49,21 +49,77 @@ public struct LexicalIndex: Sendable {
         return try store.write { tx in try Self.table(for: namespace, in: tx) }
     }
 
-    /// Chunks matching any word of `query` with their BM25 scores.
-    /// - Parameter limit: the best `limit` matches, best first (ties by chunk id); nil for every match, in no
-    ///   particular order (the caller filters, then ranks).
-    /// - Complexity: FTS5 scores every chunk that holds a query word; stop words are left out of the query.
+    /// Chunks matching any word of `query`, best first by BM25 score (ties in index order).
+    /// - Parameter limit: the best `limit` matches; nil for every match.
+    /// - Complexity: FTS5 scores every chunk holding a query word (stop words are left out of the query); only
+    ///   the returned rows' ids are read.
     public func search(_ query: LexicalQuery, namespace: String, limit: Int?) throws -> [LexicalHit] {
         guard let expression = query.matchExpression, let table = try prepare(namespace: namespace) else { return [] }
-        let quoted = Self.quoted(table)
-        // bm25() is lower-is-better; weights: chunk_id (not indexed), heading, text.
-        var sql = "SELECT chunk_id, -bm25(\(quoted), 0.0, 1.0, 1.0) FROM \(quoted) WHERE \(quoted) MATCH ?"
-        var arguments: [SQLValue] = [.text(expression)]
-        if let limit {
-            sql += " ORDER BY bm25(\(quoted), 0.0, 1.0, 1.0), chunk_id LIMIT ?"
-            arguments.append(.integer(Int64(max(0, limit))))
+        let rows = try rankedRows(expression, table: table, limit: limit)
+        let ids = try chunkIDs(rows.map(\.rowid), table: table)
+        return rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+    }
+
+    /// The best `k` matches that `accept` lets through, best first.
+    ///
+    /// `accept` receives chunk ids in rank order, a page at a time, and answers one flag per id; pages grow until
+    /// `k` are accepted or the matches run out, so the result equals ranking only the accepted chunks.
+    /// - Parameter selective: true when `accept` may reject many chunks (a filter, a clearance below the highest):
+    ///   every match is then ranked in memory first. Otherwise FTS5 ranks and cuts to `k` itself, and the walk
+    ///   happens only if `accept` rejects one of those.
+    public func search(_ query: LexicalQuery, namespace: String, k: Int, selective: Bool,
+                       accept: ([String]) throws -> [Bool]) throws -> [LexicalHit] {
+        guard k > 0, let expression = query.matchExpression, let table = try prepare(namespace: namespace) else { return [] }
+        if !selective {
+            let rows = try rankedRows(expression, table: table, limit: k)
+            let ids = try chunkIDs(rows.map(\.rowid), table: table)
+            let hits = rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+            if try !accept(hits.map(\.chunkID)).contains(false) { return hits }
         }
-        return try store.query(sql, arguments).map { LexicalHit(chunkID: $0[0].string ?? "", score: $0[1].double ?? 0) }
+        let rows = try rankedRows(expression, table: table, limit: nil)
+        var kept: [LexicalHit] = []
+        var start = 0
+        var page = max(64, 2 * k)
+        while start < rows.count && kept.count < k {
+            let slice = rows[start..<min(rows.count, start + page)]
+            let ids = try chunkIDs(slice.map(\.rowid), table: table)
+            let hits = slice.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+            for (hit, pass) in zip(hits, try accept(hits.map(\.chunkID))) where pass && kept.count < k { kept.append(hit) }
+            start += slice.count
+            page *= 2
+        }
+        return kept
+    }
+
+    /// FTS5 rowids and BM25 scores (higher is better) of the matches, best first, ties by rowid.
+    /// Column weights: chunk_id (not indexed) 0, heading 1, text 1.
+    func rankedRows(_ expression: String, table: String, limit: Int?) throws -> [(rowid: Int64, score: Double)] {
+        let quoted = Self.quoted(table)
+        let bm25 = "bm25(\(quoted), 0.0, 1.0, 1.0)"
+        // Only rowids and scores: reading the chunk id of every match would cost as much as the scoring.
+        if let limit {
+            return try store.query("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ? ORDER BY \(bm25), rowid LIMIT ?",
+                                   [.text(expression), .integer(Int64(max(0, limit)))])
+                .map { (Int64($0[0].int ?? 0), $0[1].double ?? 0) }
+        }
+        var rows = try store.query("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ?", [.text(expression)])
+            .map { (rowid: Int64($0[0].int ?? 0), score: $0[1].double ?? 0) }
+        rows.sort { $0.score != $1.score ? $0.score > $1.score : $0.rowid < $1.rowid }
+        return rows
+    }
+
+    /// Chunk ids of index rows.
+    func chunkIDs(_ rowids: [Int64], table: String) throws -> [Int64: String] {
+        var result: [Int64: String] = [:]
+        let quoted = Self.quoted(table)
+        for start in stride(from: 0, to: rowids.count, by: 500) {
+            let slice = rowids[start..<min(rowids.count, start + 500)]
+            let placeholders = slice.map { _ in "?" }.joined(separator: ",")
+            for row in try store.query("SELECT rowid, chunk_id FROM \(quoted) WHERE rowid IN (\(placeholders))", slice.map { .integer($0) }) {
+                if let rowid = row[0].int, let id = row[1].string { result[Int64(rowid)] = id }
+            }
+        }
+        return result
     }
 
     /// Drops FTS5 tables no namespace refers to any more (left by `VectorStore.dropNamespace`, whose trigger
