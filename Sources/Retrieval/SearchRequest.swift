@@ -6,8 +6,9 @@ import VectorStore
 public enum SearchMode: String, Sendable, Codable, CaseIterable {
     case dense, bm25, hybrid
 
-    /// The mode used when a request names none.
-    public static let `default`: SearchMode = .dense
+    /// The mode used when a request names none: hybrid, which beat both others on the SciFact train split
+    /// (nDCG@10: hybrid 0.709, BM25 0.699, dense 0.660) and then on its test split (README, Retrieval quality).
+    public static let `default`: SearchMode = .hybrid
 
     /// Parses a mode name, naming the accepted values when it is unknown.
     /// - Throws: `RetrievalError(.invalidArgument)`.

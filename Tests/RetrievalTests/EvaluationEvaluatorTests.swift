@@ -45,6 +45,8 @@ import VectorStore
         #expect(report.documents == 3)
         #expect(report.ingested == 3)
         #expect(report.mode == .dense)
+        #expect(EvaluationOptions(namespace: "x").mode == .hybrid, "hybrid is the default")
+        #expect(SearchRequest(query: "q", namespace: "x").mode == .hybrid && QueryRequest(query: "q", namespace: "x").mode == .hybrid)
         #expect(report.p50Ms >= 0 && report.p99Ms >= report.p50Ms)
         #expect(events.all.first == .embedded(done: 0, total: 3))
         #expect(events.all.contains(.embedded(done: 3, total: 3)))
