@@ -8,6 +8,9 @@ public struct QueryRequest: Sendable {
     public var namespace: String
     public var topK = 5
     public var filter: Filter = .all
+    /// How passages are retrieved (hybrid unless asked otherwise) and the fusion and MMR options.
+    public var mode: SearchMode = .default
+    public var ranking = RankingOptions()
     /// Token budget for the passages given to the model (seed default 4000).
     public var contextWindow = 4000
     public var temperature = 0.7
@@ -274,11 +277,12 @@ public final class QueryEngine: Sendable {
             throw VectorStoreError(.namespaceNotFound, "namespace \"\(request.namespace)\" does not exist", context: request.namespace)
         }
         guard request.topK > 0 else { throw RetrievalError(.invalidQuery, "top_k must be positive, got \(request.topK)") }
+        try request.ranking.validate()
         let clearance = min(request.clearance, caller.clearance)
         try store.checkFilter(request.filter, namespace: request.namespace)
         let scope = try AnswerCacheScope.current(in: store, namespace: request.namespace, filter: request.filter, topK: request.topK,
                                                  model: answerModel, temperature: request.temperature, clearance: clearance,
-                                                 callerNamespaces: caller.namespaces)
+                                                 callerNamespaces: caller.namespaces, mode: request.mode, ranking: request.ranking)
         let key = cacheKeys.value(for: CacheKeyMemo(question: question, scope: scope)) { AnswerCacheKey(query: question, scope: scope) }
         var context = Context(queryID: UUID().uuidString.lowercased(), question: question, request: request, principal: principal,
                               caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
@@ -299,6 +303,8 @@ public final class QueryEngine: Sendable {
         let unflagged = Filter.field("prompt_injection", .ne(.bool(true)))
         search.filter = request.filter == .all ? unflagged : .and([request.filter, unflagged])
         search.clearance = clearance
+        search.mode = request.mode
+        search.ranking = request.ranking
         let hits = try await searcher.search(search, queryVector: context.embedding)
         metrics.recordRetrievalLatency(seconds: time.now() - retrievalStarted)
         let questionTokens = embedder.countTokens(question)

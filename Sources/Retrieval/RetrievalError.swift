@@ -4,6 +4,8 @@ public struct RetrievalError: Error, Sendable, CustomStringConvertible {
         case invalidQuery = "invalid_query"
         case unsupported = "unsupported"
         case embedderMismatch = "embedder_mismatch"
+        /// A request option out of range or unknown (mode, fusion, MMR λ, candidates, top_k).
+        case invalidArgument = "invalid_argument"
     }
 
     public var code: Code

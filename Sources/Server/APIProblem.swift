@@ -79,7 +79,7 @@ extension APIProblem {
             }
         case let error as RetrievalError:
             switch error.code {
-            case .invalidQuery: return APIProblem(.badRequest, code: error.code.rawValue, error.message)
+            case .invalidQuery, .invalidArgument: return APIProblem(.badRequest, code: error.code.rawValue, error.message)
             case .unsupported: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "mode")
             case .embedderMismatch: return APIProblem(.conflict, code: error.code.rawValue, error.message, field: "namespace")
             }

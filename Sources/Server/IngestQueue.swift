@@ -120,10 +120,9 @@ public final class IngestQueue: Service, @unchecked Sendable {
         return resumed.count
     }
 
-    /// Runs the workers until graceful shutdown: intake stops, a job in progress is cancelled between groups
+    /// Runs the workers (after `recover()`, which the server calls before it accepts requests) until graceful shutdown: intake stops, a job in progress is cancelled between groups
     /// (what it committed stays) and left to resume at the next start.
     public func run() async throws {
-        try recover()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for _ in 0..<workers {

@@ -1861,10 +1861,51 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/Filter"
               },
               "mode": {
-                "$ref": "#/components/schemas/SearchMode"
+                "enum": [
+                  "dense",
+                  "bm25",
+                  "hybrid"
+                ],
+                "default": "hybrid",
+                "description": "Dense (embedding cosine), BM25 (SQLite FTS5, per namespace) or hybrid (both fused)."
               },
               "clearance": {
                 "$ref": "#/components/schemas/Clearance"
+              },
+              "fusion": {
+                "enum": [
+                  "rrf",
+                  "weighted"
+                ],
+                "default": "rrf",
+                "description": "How hybrid mode fuses the two rankings."
+              },
+              "rrf_k": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1000000,
+                "default": 60,
+                "description": "Reciprocal rank fusion constant."
+              },
+              "dense_weight": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": 0.5,
+                "description": "Weighted fusion: share of the (min-max normalised) dense score."
+              },
+              "candidates": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000,
+                "default": 100,
+                "description": "Candidates taken from each side before fusion (and the MMR pool)."
+              },
+              "mmr": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Maximal marginal relevance lambda; absent: no diversification."
               }
             }
           },
@@ -1973,10 +2014,51 @@ enum OpenAPIDocument {
                 "default": false
               },
               "mode": {
-                "$ref": "#/components/schemas/SearchMode"
+                "enum": [
+                  "dense",
+                  "bm25",
+                  "hybrid"
+                ],
+                "default": "hybrid",
+                "description": "Dense (embedding cosine), BM25 (SQLite FTS5, per namespace) or hybrid (both fused)."
               },
               "clearance": {
                 "$ref": "#/components/schemas/Clearance"
+              },
+              "fusion": {
+                "enum": [
+                  "rrf",
+                  "weighted"
+                ],
+                "default": "rrf",
+                "description": "How hybrid mode fuses the two rankings."
+              },
+              "rrf_k": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1000000,
+                "default": 60,
+                "description": "Reciprocal rank fusion constant."
+              },
+              "dense_weight": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": 0.5,
+                "description": "Weighted fusion: share of the (min-max normalised) dense score."
+              },
+              "candidates": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000,
+                "default": 100,
+                "description": "Candidates taken from each side before fusion (and the MMR pool)."
+              },
+              "mmr": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Maximal marginal relevance lambda; absent: no diversification."
               }
             }
           },

@@ -58,6 +58,8 @@ public final class RAGServer: Sendable {
     /// Serves until SIGTERM/SIGINT (or `shutdown` through the returned group's trigger in tests).
     /// - Parameter onListening: called with the bound port once the socket is open.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        // Jobs a previous life left are queued before any request can ask about them.
+        try queue.recover()
         let app = makeApplication(onListening: onListening)
         var group = ServiceGroupConfiguration(
             // Shut down in reverse order: the HTTP server drains first, then the ingest workers, then the checkpoint.
@@ -70,8 +72,9 @@ public final class RAGServer: Sendable {
     }
 
     /// The services for a caller that runs its own `ServiceGroup` (tests trigger a graceful shutdown through it).
-    public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> [any Service] {
-        [Checkpointer(store: store, log: engine.log, logger: logger), queue, makeApplication(onListening: onListening)]
+    public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        try queue.recover()
+        return [Checkpointer(store: store, log: engine.log, logger: logger), queue, makeApplication(onListening: onListening)]
     }
 
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some Service {

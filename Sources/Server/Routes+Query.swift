@@ -45,8 +45,22 @@ extension RAGServer {
         }
     }
 
-    static let searchFields: Set<String> = ["query", "namespace", "top_k", "filter", "mode", "clearance"]
-    static let queryFields: Set<String> = ["query", "namespace", "context_window", "temperature", "top_k", "filter", "stream", "clearance"]
+    static let rankingFields: Set<String> = ["mode", "fusion", "rrf_k", "dense_weight", "candidates", "mmr"]
+    static let searchFields = Set(["query", "namespace", "top_k", "filter", "clearance"]).union(rankingFields)
+    static let queryFields = Set(["query", "namespace", "context_window", "temperature", "top_k", "filter", "stream",
+                                           "clearance"]).union(rankingFields)
+
+    /// `mode` (hybrid by default) and the fusion options of `RankingOptions`.
+    func ranking(_ body: JSONRequest) throws -> (SearchMode, RankingOptions) {
+        let mode = try body.choice("mode", default: SearchMode.default)
+        var ranking = RankingOptions()
+        ranking.fusion = try body.choice("fusion", default: FusionMethod.rrf)
+        ranking.rrfK = try body.double("rrf_k", default: ranking.rrfK, range: 0...1_000_000)
+        ranking.denseWeight = try body.double("dense_weight", default: ranking.denseWeight, range: 0...1)
+        ranking.candidates = try body.int("candidates", default: ranking.candidates, range: 1...RankingOptions.maxCandidates)
+        if body.has("mmr") { ranking.mmrLambda = try body.double("mmr", default: 1, range: 0...1) }
+        return (mode, ranking)
+    }
 
     func searchRequest(_ body: JSONRequest, context: ServerContext) throws -> SearchRequest {
         let query = try body.requiredString("query")
@@ -59,7 +73,7 @@ extension RAGServer {
         var search = SearchRequest(query: query, namespace: namespace)
         search.topK = try body.int("top_k", default: 10, range: 1...1000)
         search.filter = try body.filter()
-        search.mode = try body.choice("mode", default: SearchMode.dense)
+        (search.mode, search.ranking) = try ranking(body)
         search.clearance = min(try body.choice("clearance", default: AccessLevel.restricted), context.principal.clearance)
         return search
     }
@@ -75,6 +89,7 @@ extension RAGServer {
         query.temperature = try body.double("temperature", default: 0.7, range: 0...2)
         query.filter = try body.filter()
         query.clearance = try body.choice("clearance", default: AccessLevel.restricted)
+        (query.mode, query.ranking) = try ranking(body)
         return query
     }
 

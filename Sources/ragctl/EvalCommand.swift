@@ -15,15 +15,16 @@ struct EvalCommand: AsyncParsableCommand {
         discussion: """
             DATASET_DIR holds corpus.jsonl (_id, title, text), queries.jsonl (_id, text) and qrels/SPLIT.tsv \
             (query-id, corpus-id, score). When the namespace is missing or empty, the corpus is embedded into it \
-            first, one vector per document ("title text", id = the BEIR id); a namespace that already holds the \
-            corpus is reused, and a partly written one is completed.
+            first: one document with one chunk each ("title text", id = the BEIR id), embedded and indexed for BM25, so \
+            every mode ranks the same texts; a namespace that already holds the corpus is reused, and a partly \
+            written one is completed.
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var embedderOptions: EmbedderOptions
     @Argument(help: ArgumentHelp("A BEIR dataset folder.", valueName: "dataset-dir")) var datasetDir: String
     @Option(name: .long, help: "Namespace holding (or to receive) the corpus.") var namespace: String
-    @Option(name: .long, help: "dense, bm25 or hybrid.") var mode = "dense"
+    @OptionGroup var ranking: RankingFlags
     @Option(name: .long, help: "The qrels split: qrels/<split>.tsv.") var split = "test"
     @Option(name: .long, help: "Results retrieved per query.") var topK = 100
     @Option(name: .long, help: "Evaluate only the first N queries of the split.") var limit: Int?
@@ -31,7 +32,6 @@ struct EvalCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard SearchMode(rawValue: mode) != nil else { throw ValidationError("--mode must be dense, bm25 or hybrid, got \(mode)") }
         guard topK > 0 else { throw ValidationError("--top-k must be positive") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
         guard !split.isEmpty, !split.contains("/") else { throw ValidationError("--split must be a file name such as test") }
@@ -48,7 +48,7 @@ struct EvalCommand: AsyncParsableCommand {
         let store = try global.openStore()
         let embedder = try await embedderOptions.make(try global.loadConfig())
         var options = EvaluationOptions(namespace: namespace)
-        options.mode = SearchMode(rawValue: mode)!
+        (options.mode, options.ranking) = try ranking.resolved()
         options.topK = topK
         options.limit = limit
         let progress = ProgressLine()
@@ -63,11 +63,14 @@ struct EvalCommand: AsyncParsableCommand {
                 "mrr_at_10": Self.round(report.mrrAt10, 6), "queries": report.queries,
                 "p50_ms": Self.round(report.p50Ms, 3), "p99_ms": Self.round(report.p99Ms, 3),
                 "mode": report.mode.rawValue, "namespace": report.namespace, "documents": report.documents,
+                "split": split, "ranking": Self.rankingObject(report),
             ])
             return
         }
         let name = URL(fileURLWithPath: datasetDir).standardizedFileURL.lastPathComponent
-        print("\(name) (\(split)) · namespace \(report.namespace) · \(report.mode.rawValue) · \(report.documents) documents · \(report.queries) queries")
+        let settings = Self.rankingObject(report).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("\(name) (\(split)) · namespace \(report.namespace) · \(report.mode.rawValue)\(settings.isEmpty ? "" : " (\(settings))")"
+              + " · \(report.documents) documents · \(report.queries) queries")
         let rows: [(String, String)] = [
             ("nDCG@10", String(format: "%.4f", report.ndcgAt10)),
             ("Recall@100", String(format: "%.4f", report.recallAt100)),
@@ -76,6 +79,25 @@ struct EvalCommand: AsyncParsableCommand {
             ("latency p99", String(format: "%.2f ms", report.p99Ms)),
         ]
         for (label, value) in rows { print(label.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+    }
+
+    /// The ranking options that applied to the report's mode.
+    static func rankingObject(_ report: EvaluationReport) -> [String: Any] {
+        var object: [String: Any] = [:]
+        let ranking = report.ranking
+        if report.mode == .hybrid {
+            object["fusion"] = ranking.fusion.rawValue
+            object["candidates"] = ranking.candidates
+            switch ranking.fusion {
+            case .rrf: object["rrf_k"] = ranking.rrfK
+            case .weighted: object["dense_weight"] = ranking.denseWeight
+            }
+        }
+        if let lambda = ranking.mmrLambda {
+            object["mmr_lambda"] = lambda
+            object["candidates"] = ranking.candidates
+        }
+        return object
     }
 
     static func round(_ value: Double, _ digits: Int) -> Double {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import VectorStore
 
 struct NamespacesCommand: ParsableCommand {
@@ -67,14 +68,18 @@ struct NamespacesCommand: ParsableCommand {
     }
 
     struct Drop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a namespace and all its vectors.")
+        static let configuration = CommandConfiguration(abstract: "Delete a namespace with all its vectors, documents and chunks.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Namespace name.") var name: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             CommandFailure.jsonOutput = json
-            try global.openStore().dropNamespace(name)
+            let store = try global.openStore()
+            try store.dropNamespace(name)
+            // The drop already took the namespace's documents, chunks and BM25 registration (a trigger); this
+            // frees the BM25 table's space now rather than at the next ingest.
+            try LexicalIndex(store: store).dropOrphans()
             if json { JSONOutput.print(["dropped": name]) } else { print("dropped namespace \(name)") }
         }
     }

@@ -16,6 +16,7 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Namespace.") var namespace: String
     @Option(name: .long, help: "Passages to use.") var topK = 5
     @Option(name: .long, help: ArgumentHelp("Metadata filter (Mongo-style JSON).", valueName: "json")) var filter: String?
+    @OptionGroup var ranking: RankingFlags
     @Option(name: .long, help: "Token budget for the passages.") var contextWindow = 4000
     @Option(name: .long, help: "Sampling temperature for the LLM.") var temperature = 0.7
     @Option(name: .long, help: "Highest access level to see: public, internal or restricted.") var clearance = "restricted"
@@ -33,6 +34,7 @@ struct QueryCommand: AsyncParsableCommand {
         if remote.server != nil {
             var body: [String: Any] = ["query": query, "namespace": namespace, "top_k": topK, "context_window": contextWindow,
                                        "temperature": temperature, "clearance": clearance]
+            body.merge(ranking.requestFields) { first, _ in first }
             if let filter { body["filter"] = try JSONSerialization.jsonObject(with: Data(filter.utf8)) }
             let reply = try await remote.post("/api/v1/query", body)
             if json { JSONOutput.print(reply); return }
@@ -53,6 +55,7 @@ struct QueryCommand: AsyncParsableCommand {
         var request = QueryRequest(query: query, namespace: namespace)
         request.topK = topK
         request.filter = parsedFilter
+        (request.mode, request.ranking) = try ranking.resolved()
         request.contextWindow = contextWindow
         request.temperature = temperature
         request.clearance = AccessLevel(rawValue: clearance)!

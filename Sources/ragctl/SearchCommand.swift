@@ -14,13 +14,12 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Namespace.") var namespace: String
     @Option(name: .long, help: "Number of results.") var topK = 10
     @Option(name: .long, help: ArgumentHelp("Metadata filter (Mongo-style JSON).", valueName: "json")) var filter: String?
-    @Option(name: .long, help: "dense, bm25 or hybrid.") var mode = "dense"
+    @OptionGroup var ranking: RankingFlags
     @Option(name: .long, help: "Highest access level to see: public, internal or restricted.") var clearance = "restricted"
     @Flag(help: "Print JSON: {\"results\": [{\"chunk_id\", \"document_id\", \"score\", \"text\", \"source\", \"heading_path\", \"metadata\"}], \"latency_ms\"}.")
     var json = false
 
     func validate() throws {
-        guard SearchMode(rawValue: mode) != nil else { throw ValidationError("--mode must be dense, bm25 or hybrid, got \(mode)") }
         guard AccessLevel(rawValue: clearance) != nil else { throw ValidationError("--clearance must be public, internal or restricted") }
         guard topK > 0 else { throw ValidationError("--top-k must be positive") }
     }
@@ -28,7 +27,8 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         CommandFailure.jsonOutput = json
         if remote.server != nil {
-            var body: [String: Any] = ["query": query, "namespace": namespace, "top_k": topK, "mode": mode, "clearance": clearance]
+            var body: [String: Any] = ["query": query, "namespace": namespace, "top_k": topK, "clearance": clearance]
+            body.merge(ranking.requestFields) { first, _ in first }
             if let filter { body["filter"] = try JSONSerialization.jsonObject(with: Data(filter.utf8)) }
             let reply = try await remote.post("/api/v1/search", body)
             if json { JSONOutput.print(reply); return }
@@ -48,7 +48,7 @@ struct SearchCommand: AsyncParsableCommand {
         var request = SearchRequest(query: query, namespace: namespace)
         request.topK = topK
         request.filter = parsedFilter
-        request.mode = SearchMode(rawValue: mode)!
+        (request.mode, request.ranking) = try ranking.resolved()
         request.clearance = AccessLevel(rawValue: clearance)!
         let hits = try await Searcher(store: store, embedder: embedder).search(request)
         let latency = Int(Date().timeIntervalSince(started) * 1000)

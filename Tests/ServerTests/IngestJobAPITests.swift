@@ -111,11 +111,21 @@ import VectorStore
         _ = try await first.post("/api/v1/namespaces", ["name": "jobs", "dimension": 8, "model": embedder.modelID])
         // 70 files: two groups of the pipeline, so a cancelled job stops between them.
         let files = (0..<70).map { ("doc\($0).md", "# Document \($0)\n\nText number \($0) about topic \($0 % 7).") }
-        try upstream.script(path: "/v1/embeddings", actions: [["hold": 3, "ok": true]])
+        try upstream.script(path: "/v1/embeddings", actions: [["hold": 60, "ok": true]])
         let submitted = try await Self.submit(first, files)
         let id = try #require(submitted.json["job_id"] as? String)
         try await Self.waitUntil(first, job: id, state: "running")
-        try await first.stop()
+        for _ in 0..<400 where try upstream.stats().inFlight == 0 { try await Task.sleep(for: .milliseconds(25)) }
+        // Shut down while the first group's embeddings are held; once the HTTP side is down (the workers
+        // are told to stop right after it), let the embeddings through: the job must stop before group two.
+        let stopping = Task { try await first.stop() }
+        for _ in 0..<400 {
+            if (try? await first.get("/healthz")) == nil { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try upstream.release(path: "/v1/embeddings")
+        try await stopping.value
         let stopped = try #require(try JobStore(store: first.store).get(id))
         #expect(stopped.state == .cancelled)
         #expect(stopped.message?.contains("resumes when the server starts again") == true)

@@ -40,7 +40,7 @@ final class LiveServer: @unchecked Sendable {
         configure(&settings)
         let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings, logger: quiet)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let group = ServiceGroup(configuration: .init(services: server.services(onListening: { continuation.yield($0) }), logger: quiet))
+        let group = ServiceGroup(configuration: .init(services: try server.services(onListening: { continuation.yield($0) }), logger: quiet))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw LiveServerError("the server did not report a port") }

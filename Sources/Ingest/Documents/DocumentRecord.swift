@@ -113,7 +113,7 @@ public struct DocumentRepository: Sendable {
             var removed = 0
             for id in documentIDs {
                 removed += try tx.delete(documentID: id, from: namespace)
-                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(id)])
+                try ChunkTable.delete(id, namespace: namespace, in: tx)
                 try tx.execute("DELETE FROM documents WHERE namespace = ? AND id = ?", [.text(namespace), .text(id)])
             }
             return removed

@@ -60,5 +60,23 @@ public enum IngestSchema {
             );
             CREATE INDEX jobs_by_created ON jobs(created_at DESC);
             """),
+        // BM25: one FTS5 table per namespace (see `LexicalIndex`), registered here; each chunk remembers its
+        // row in it. Dropping a namespace (from any caller of `VectorStore.dropNamespace`) takes its documents,
+        // chunks and index registration with it; the orphaned FTS5 table is dropped by the next index write.
+        Migration("ingest.v2.lexical_index", """
+            CREATE TABLE lexical_indexes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                namespace TEXT NOT NULL UNIQUE,
+                table_name TEXT NOT NULL UNIQUE,
+                tokenizer TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            ALTER TABLE chunks ADD COLUMN lexical_rowid INTEGER;
+            CREATE TRIGGER ingest_namespace_dropped AFTER DELETE ON namespaces BEGIN
+                DELETE FROM chunks WHERE namespace = OLD.name;
+                DELETE FROM documents WHERE namespace = OLD.name;
+                DELETE FROM lexical_indexes WHERE namespace = OLD.name;
+            END;
+            """),
     ]
 }

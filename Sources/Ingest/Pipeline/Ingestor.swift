@@ -314,7 +314,7 @@ public final class Ingestor: Sendable {
                 if !stale.isEmpty { try tx.delete(ids: stale, from: namespace) }
                 var records: [VectorRecord] = []
                 records.reserveCapacity(document.chunks.count)
-                for (index, chunk) in document.chunks.enumerated() {
+                for index in document.chunks.indices {
                     let id = document.chunkID(index)
                     let hash = document.textHashes[index]
                     if oldChunks[id] != hash { chunksAdded += 1; if oldChunks[id] != nil { chunksRemoved += 1 } }
@@ -332,16 +332,12 @@ public final class Ingestor: Sendable {
                 }
                 try tx.upsert(records, into: namespace)
                 chunksRemoved += stale.count
-                try tx.execute("DELETE FROM chunks WHERE namespace = ? AND document_id = ?", [.text(namespace), .text(document.id)])
-                for (index, chunk) in document.chunks.enumerated() {
-                    try tx.execute("""
-                        INSERT INTO chunks(namespace, id, document_id, ordinal, text, start_offset, end_offset, heading_path, token_count, text_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.text(namespace), .text(document.chunkID(index)), .text(document.id), .integer(Int64(index)),
-                              .text(chunk.text), .integer(Int64(chunk.start)), .integer(Int64(chunk.end)),
-                              .text(chunk.headingPath.joined(separator: " > ")), .integer(Int64(chunk.tokenCount)),
-                              .text(document.textHashes[index])])
+                let rows = document.chunks.enumerated().map { index, chunk in
+                    ChunkRecord(id: document.chunkID(index), documentID: document.id, ordinal: index, text: chunk.text,
+                                start: chunk.start, end: chunk.end, headingPath: chunk.headingPath.joined(separator: " > "),
+                                tokenCount: chunk.tokenCount, textHash: document.textHashes[index])
                 }
+                try ChunkTable.replace(document.id, with: rows, namespace: namespace, in: tx)
                 for hash in Set(document.textHashes) {
                     let bytes = vectors[hash]!.withUnsafeBytes { Array($0) }
                     try tx.execute("INSERT OR IGNORE INTO embedding_cache(model, text_hash, vector, created_at) VALUES (?, ?, ?, ?)",

@@ -3,7 +3,8 @@ import Ingest
 import VectorStore
 
 /// Everything an answer depends on except the query text: the namespace and its content generation, the
-/// caller's clearance and namespace scope, the filter, `top_k`, the model and the temperature.
+/// caller's clearance and namespace scope, the filter, `top_k`, the search mode and its ranking options, the
+/// model and the temperature.
 ///
 /// Two requests share cached answers only when their scopes are equal, so a caller never sees an answer built
 /// from passages above their clearance or outside their namespaces, and any write to the namespace (which bumps
@@ -33,9 +34,13 @@ public struct AnswerCacheScope: Sendable, Hashable {
     public var temperature: Double
     public var clearance: AccessLevel
     public var callerNamespaces: CallerNamespaces
+    /// How passages were retrieved: a dense and a hybrid search of the same question pick different passages.
+    public var mode: SearchMode
+    public var ranking: RankingOptions
 
     public init(namespace: String, generation: Int64, filter: Filter = .all, topK: Int, model: String,
-                temperature: Double, clearance: AccessLevel, callerNamespaces: CallerNamespaces = .all) {
+                temperature: Double, clearance: AccessLevel, callerNamespaces: CallerNamespaces = .all,
+                mode: SearchMode = .default, ranking: RankingOptions = RankingOptions()) {
         self.namespace = namespace
         self.generation = generation
         self.filter = filter
@@ -44,16 +49,19 @@ public struct AnswerCacheScope: Sendable, Hashable {
         self.temperature = temperature
         self.clearance = clearance
         self.callerNamespaces = callerNamespaces
+        self.mode = mode
+        self.ranking = ranking
     }
 
     /// The scope with the namespace's current generation read from `store`.
     /// - Throws: `VectorStoreError.namespaceNotFound` for an unknown namespace.
     public static func current(in store: VectorStore, namespace: String, filter: Filter = .all, topK: Int, model: String,
                                temperature: Double, clearance: AccessLevel,
-                               callerNamespaces: CallerNamespaces = .all) throws -> AnswerCacheScope {
+                               callerNamespaces: CallerNamespaces = .all, mode: SearchMode = .default,
+                               ranking: RankingOptions = RankingOptions()) throws -> AnswerCacheScope {
         AnswerCacheScope(namespace: namespace, generation: try store.namespace(namespace).generation, filter: filter,
                          topK: topK, model: model, temperature: temperature, clearance: clearance,
-                         callerNamespaces: callerNamespaces)
+                         callerNamespaces: callerNamespaces, mode: mode, ranking: ranking)
     }
 
     /// The scope's fields as a JSON object (keys as in the config and API).
@@ -68,6 +76,8 @@ public struct AnswerCacheScope: Sendable, Hashable {
             "temperature": String(format: "%.4f", temperature),
             "clearance": clearance.rawValue,
             "caller_namespaces": callerNamespaces.canonical,
+            "mode": mode.rawValue,
+            "ranking": ranking.jsonObject(mode: mode),
         ]
     }
 

@@ -5,7 +5,9 @@ import VectorStore
 /// What one evaluation runs: where the corpus lives and how it is searched.
 public struct EvaluationOptions: Sendable {
     public var namespace: String
-    public var mode: SearchMode = .dense
+    public var mode: SearchMode = .default
+    /// Fusion, candidates and MMR, as for a search request.
+    public var ranking = RankingOptions()
     /// Results retrieved per query (Recall@100 needs 100).
     public var topK = 100
     /// Evaluate only the first N queries of the split (nil: all).
@@ -27,14 +29,16 @@ public struct EvaluationReport: Sendable, Equatable {
     public var mrrAt10: Double
     /// Queries evaluated.
     public var queries: Int
-    /// Per-query latency (embedding the query plus the search), nearest-rank percentiles, milliseconds.
+    /// Per-query latency (embedding the query when the mode needs it, the search, fusion), nearest-rank
+    /// percentiles, milliseconds.
     public var p50Ms: Double
     public var p99Ms: Double
     public var mode: SearchMode
+    public var ranking: RankingOptions
     public var namespace: String
     /// Vectors in the namespace after ingest (one per corpus document).
     public var documents: Int
-    /// Corpus documents embedded and written by this run (0 when the namespace already held the corpus).
+    /// Corpus documents written by this run (0 when the namespace already held the corpus).
     public var ingested: Int
 }
 
@@ -46,8 +50,11 @@ public enum EvaluationProgress: Sendable, Equatable {
     case searched(done: Int, total: Int)
 }
 
-/// Runs a BEIR evaluation against a namespace: ingests the corpus (one vector per document, id = the BEIR id)
-/// when the namespace is missing, empty or partly written, then searches every query of the split.
+/// Runs a BEIR evaluation against a namespace: ingests the corpus when the namespace is missing, empty or partly
+/// written, then searches every query of the split.
+///
+/// Each corpus document becomes one document with one chunk (`title + " " + text`, id = the BEIR id) holding its
+/// vector and its BM25 row, so every mode ranks the same texts and result ids are BEIR ids.
 public struct Evaluator: Sendable {
     public let store: VectorStore
     public let embedder: any Embedder
@@ -57,15 +64,14 @@ public struct Evaluator: Sendable {
         self.embedder = embedder
     }
 
-    /// - Throws: `RetrievalError` (`.unsupported`) for a mode the searcher lacks, before anything is ingested;
+    /// - Throws: `RetrievalError` (`.invalidArgument`) for bad ranking options, before anything is ingested;
     ///   `RetrievalError` (`.embedderMismatch`) or `IngestError` for a namespace of another model or of other
     ///   documents; embedding and store errors as they come.
     public func run(_ dataset: BEIRDataset, options: EvaluationOptions,
                     progress: (@Sendable (EvaluationProgress) -> Void)? = nil) async throws -> EvaluationReport {
+        try options.ranking.validate()
+        guard options.topK > 0 else { throw RetrievalError(.invalidArgument, "top_k must be positive, got \(options.topK)") }
         let queries = options.limit.map { Array(dataset.queries.prefix(max(0, $0))) } ?? dataset.queries
-        if options.mode != .dense, let first = queries.first {
-            try await preflight(mode: options.mode, query: first.text, namespace: options.namespace)
-        }
         let ingested = try await ingestCorpus(dataset.corpus, options: options, progress: progress)
         let info = try store.namespace(options.namespace)
         if let model = info.model, model != embedder.modelID {
@@ -73,11 +79,16 @@ public struct Evaluator: Sendable {
                 "namespace \"\(options.namespace)\" was embedded with \(model); the configured embedder is \(embedder.modelID)")
         }
 
+        let searcher = Searcher(store: store, embedder: embedder)
         var ndcg: [Double] = [], recall: [Double] = [], mrr: [Double] = [], latencies: [Double] = []
         let depth = options.topK + (options.ignoreIdenticalIDs ? 1 : 0)
         for (index, query) in queries.enumerated() {
+            var request = SearchRequest(query: query.text, namespace: options.namespace)
+            request.mode = options.mode
+            request.ranking = options.ranking
+            request.topK = depth
             let start = DispatchTime.now().uptimeNanoseconds
-            var ranking = try await search(query.text, namespace: options.namespace, mode: options.mode, k: depth)
+            var ranking = try await searcher.rank(request).map(\.id)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             if options.ignoreIdenticalIDs { ranking.removeAll { $0 == query.id } }
             ranking = Array(ranking.prefix(options.topK))
@@ -90,40 +101,55 @@ public struct Evaluator: Sendable {
             ndcgAt10: EvaluationMetrics.mean(ndcg), recallAt100: EvaluationMetrics.mean(recall),
             mrrAt10: EvaluationMetrics.mean(mrr), queries: queries.count,
             p50Ms: EvaluationMetrics.percentile(latencies, 0.5), p99Ms: EvaluationMetrics.percentile(latencies, 0.99),
-            mode: options.mode, namespace: options.namespace, documents: try store.namespace(options.namespace).count,
-            ingested: ingested)
+            mode: options.mode, ranking: options.ranking, namespace: options.namespace,
+            documents: try store.namespace(options.namespace).count, ingested: ingested)
     }
 
-    /// Embeds and stores the corpus documents the namespace lacks (all of them when it is missing or empty);
-    /// returns how many were written. A namespace holding vectors but none of this corpus is refused, so an
-    /// evaluation never mixes a dataset into someone's documents.
+    /// Stores the corpus documents the namespace lacks (all of them when it is missing or empty) as documents
+    /// with one chunk each; returns how many were written. A document whose vector is already there (written by
+    /// an older version, which stored vectors only) keeps it and gains its text; the others are embedded. A
+    /// namespace holding vectors but none of this corpus is refused, so an evaluation never mixes a dataset into
+    /// someone's documents.
     public func ingestCorpus(_ corpus: [BEIRDocument], options: EvaluationOptions,
                              progress: (@Sendable (EvaluationProgress) -> Void)? = nil) async throws -> Int {
         let namespace = options.namespace
         let existing = (try? store.namespace(namespace))?.count ?? 0
         var missing = corpus
+        var reusable = Set<String>()
         if existing > 0 {
-            missing = try corpus.filter { try store.ids(ofDocument: $0.id, in: namespace).isEmpty }
-            if missing.count == corpus.count {
+            let ids = corpus.map(\.id)
+            let withVector = try store.visible(ids, in: namespace)
+            guard withVector.contains(true) else {
                 throw IngestError(.invalidArgument,
                     "namespace \"\(namespace)\" holds \(existing) vectors but none of this dataset's documents; evaluate into an empty namespace",
                     context: namespace)
             }
+            let withText = try chunkIDs(ids, namespace: namespace)
+            missing = corpus.filter { !withText.contains($0.id) }
+            reusable = Set(zip(ids, withVector).filter { $0.1 && !withText.contains($0.0) }.map(\.0))
             if missing.isEmpty { return 0 }
         }
         try Ingestor(store: store, embedder: embedder).prepareNamespace(namespace)
+        let repository = DocumentRepository(store: store)
         let batchSize = max(1, options.batchSize)
         let total = corpus.count
         var done = total - missing.count
         progress?(.embedded(done: done, total: total))
         var start = 0
         while start < missing.count {
-            let batch = missing[start..<min(start + batchSize, missing.count)]
-            let vectors = try await embedder.embed(batch.map(\.embeddingText))
-            let records = zip(batch, vectors).map { document, vector in
-                VectorRecord(id: document.id, documentID: document.id, vector: vector, metadata: [:])
+            let batch = Array(missing[start..<min(start + batchSize, missing.count)])
+            var vectors = Dictionary(try store.get(ids: batch.map(\.id).filter(reusable.contains), from: namespace).map { ($0.id, $0.vector) },
+                                     uniquingKeysWith: { a, _ in a })
+            let toEmbed = batch.filter { vectors[$0.id] == nil }
+            if !toEmbed.isEmpty {
+                let embedded = try await embedder.embed(toEmbed.map(\.embeddingText))
+                guard embedded.count == toEmbed.count else {
+                    throw IngestError(.embedding, "embedder \(embedder.modelID) returned \(embedded.count) vectors for \(toEmbed.count) texts")
+                }
+                for (document, vector) in zip(toEmbed, embedded) { vectors[document.id] = vector }
             }
-            try store.upsert(records, into: namespace)
+            let documents = batch.map { TextDocument(id: $0.id, title: $0.title, text: $0.embeddingText) }
+            try repository.put(documents, vectors: batch.map { vectors[$0.id]! }, namespace: namespace)
             done += batch.count
             start += batch.count
             progress?(.embedded(done: done, total: total))
@@ -131,31 +157,17 @@ public struct Evaluator: Sendable {
         return missing.count
     }
 
-    /// The ids of the top `k` records for `text`. Dense embeds and scans the store directly (result ids are BEIR
-    /// ids); other modes go through `Searcher`, which owns them.
-    func search(_ text: String, namespace: String, mode: SearchMode, k: Int) async throws -> [String] {
-        if mode == .dense {
-            guard let vector = try await embedder.embed([text]).first else { return [] }
-            return try store.search(namespace, vector: vector, k: k).map(\.id)
+    /// The ids among `ids` that have a chunk row in `namespace`.
+    func chunkIDs(_ ids: [String], namespace: String) throws -> Set<String> {
+        var found = Set<String>()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = ids[start..<min(ids.count, start + 500)]
+            let placeholders = slice.map { _ in "?" }.joined(separator: ",")
+            for row in try store.query("SELECT id FROM chunks WHERE namespace = ? AND id IN (\(placeholders))",
+                                       [.text(namespace)] + slice.map { .text($0) }) {
+                if let id = row.first?.string { found.insert(id) }
+            }
         }
-        var request = SearchRequest(query: text, namespace: namespace)
-        request.mode = mode
-        request.topK = k
-        return try await Searcher(store: store, embedder: embedder).search(request).map(\.chunkID)
-    }
-
-    /// Asks the searcher for one result in `mode` so an unsupported mode fails before the corpus is embedded.
-    /// Only `.unsupported` is fatal here: a namespace that does not exist yet is what ingest is about to fix.
-    func preflight(mode: SearchMode, query: String, namespace: String) async throws {
-        var request = SearchRequest(query: query, namespace: namespace)
-        request.mode = mode
-        request.topK = 1
-        do {
-            _ = try await Searcher(store: store, embedder: embedder).search(request)
-        } catch let error as RetrievalError where error.code == .unsupported {
-            throw error
-        } catch {
-            return
-        }
+        return found
     }
 }
