@@ -1883,7 +1883,6 @@ enum OpenAPIDocument {
               "rrf_k": {
                 "type": "number",
                 "minimum": 0,
-                "maximum": 1000000,
                 "default": 60,
                 "description": "Reciprocal rank fusion constant."
               },
@@ -2036,7 +2035,6 @@ enum OpenAPIDocument {
               "rrf_k": {
                 "type": "number",
                 "minimum": 0,
-                "maximum": 1000000,
                 "default": 60,
                 "description": "Reciprocal rank fusion constant."
               },

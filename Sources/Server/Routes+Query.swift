@@ -55,7 +55,7 @@ extension RAGServer {
         let mode = try body.choice("mode", default: SearchMode.default)
         var ranking = RankingOptions()
         ranking.fusion = try body.choice("fusion", default: FusionMethod.rrf)
-        ranking.rrfK = try body.double("rrf_k", default: ranking.rrfK, range: 0...1_000_000)
+        ranking.rrfK = try body.double("rrf_k", default: ranking.rrfK, range: 0...Double.greatestFiniteMagnitude)
         ranking.denseWeight = try body.double("dense_weight", default: ranking.denseWeight, range: 0...1)
         ranking.candidates = try body.int("candidates", default: ranking.candidates, range: 1...RankingOptions.maxCandidates)
         if body.has("mmr") { ranking.mmrLambda = try body.double("mmr", default: 1, range: 0...1) }
