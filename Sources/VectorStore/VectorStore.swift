@@ -77,16 +77,21 @@ public final class VectorStore: @unchecked Sendable {
                 throw VectorStoreError(.namespaceExists, "namespace \"\(name)\" already exists", context: name)
             }
             let now = Date().timeIntervalSince1970
+            // Generations start at the creation time in microseconds, not 0: a namespace dropped and created
+            // again under the same name never repeats a generation of its predecessor, so nothing keyed by
+            // (name, generation) — the answer caches — can carry an old namespace's answers over.
+            let generation = Int64(now * 1_000_000)
             let id: Int64 = try writer.transaction {
-                let insert = try writer.prepare("INSERT INTO namespaces(name, dimension, metric, model, created_at) VALUES (?, ?, 'cosine', ?, ?)")
+                let insert = try writer.prepare("INSERT INTO namespaces(name, dimension, metric, model, created_at, generation) VALUES (?, ?, 'cosine', ?, ?, ?)")
                 insert.bind(1, name)
                 insert.bind(2, dimension)
                 insert.bind(3, model)
                 insert.bind(4, now)
+                insert.bind(5, generation)
                 try insert.run()
                 return writer.lastInsertRowID
             }
-            let index = NamespaceIndex(name: name, dimension: dimension, model: model, createdAt: now)
+            let index = NamespaceIndex(name: name, dimension: dimension, generation: generation, model: model, createdAt: now)
             registryLock.withLock {
                 indexes[name] = index
                 namespaceIDs[name] = id

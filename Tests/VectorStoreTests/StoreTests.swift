@@ -7,7 +7,7 @@ import TestSupport
     @Test func createListStatsDrop() throws {
         let dir = TemporaryDirectory("ns")
         let store = try VectorStore(directory: dir.path)
-        try store.createNamespace("handbook", dimension: 4)
+        let created = try store.createNamespace("handbook", dimension: 4).generation
         try store.createNamespace("a.b-c_9", dimension: 8)
         #expect(store.listNamespaces().map(\.name) == ["a.b-c_9", "handbook"])
         try store.upsert([VectorRecord(id: "x", vector: [1, 0, 0, 0]), VectorRecord(id: "y", vector: [0, 1, 0, 0])], into: "handbook")
@@ -16,10 +16,14 @@ import TestSupport
         #expect(info.dimension == 4)
         #expect(info.metric == "cosine")
         #expect(info.bytes >= 2 * 4 * 4)
-        #expect(info.generation == 1)
+        #expect(info.generation == created + 1)
         try store.dropNamespace("handbook")
         #expect(store.listNamespaces().map(\.name) == ["a.b-c_9"])
         #expect(throws: VectorStoreError.self) { try store.namespace("handbook") }
+        // Created again, the namespace never repeats a generation of the dropped one (answer caches key on it).
+        let again = try store.createNamespace("handbook", dimension: 4).generation
+        #expect(again > info.generation)
+        try store.dropNamespace("handbook")
         // Dropped for good: reopen and it is still gone, and its rows are gone from SQLite.
         let reopened = try VectorStore(directory: dir.path)
         #expect(reopened.listNamespaces().map(\.name) == ["a.b-c_9"])
@@ -155,9 +159,10 @@ import TestSupport
         let queries = SyntheticVectors.random(count: 4, dimension: 32, seed: 22)
         let filter = try Filter.parse(json: #"{"$or": [{"category": "c1"}, {"tags": {"$contains": "x"}}]}"#)
         var before: [[SearchResult]] = []
+        var created: Int64 = 0
         do {
             let store = try VectorStore(directory: dir.path)
-            try store.createNamespace("p", dimension: 32, model: "test-model")
+            created = try store.createNamespace("p", dimension: 32, model: "test-model").generation
             try store.upsert(vectors.enumerated().map { i, v in
                 VectorRecord(id: "id\(i)", documentID: "doc\(i % 40)", vector: v, metadata: [
                     "category": .string("c\(i % 3)"), "tags": .strings(i % 2 == 0 ? ["x", "y"] : ["y"]),
@@ -175,7 +180,7 @@ import TestSupport
         let info = try store.namespace("p")
         #expect(info.count == 800 - 2 - 20)
         #expect(info.model == "test-model")
-        #expect(info.generation == 4)
+        #expect(info.generation == created + 4)
         let after = try store.search("p", vectors: queries, k: 25, filter: filter, clearance: .internal)
         #expect(after.map { $0.map(\.id) } == before.map { $0.map(\.id) })
         for (a, b) in zip(after.joined(), before.joined()) {
