@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport", "Ingest", "VectorStore",
                                                            .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore",
+                                                        .product(name: "JWTKit", package: "jwt-kit"),
+                                                        .product(name: "CryptoExtras", package: "swift-crypto")]),
     ]
 )
