@@ -357,6 +357,8 @@ struct Endpoint: CustomStringConvertible {
         for path in ["/healthz", "/readyz", "/openapi.json"] {
             #expect(try await fixture.server.get(path).status == 200, "\(path)")
         }
+        let paths = try await fixture.server.get("/openapi.json").json["paths"] as? [String: Any] ?? [:]
+        #expect(["/api/v1/keys", "/api/v1/keys/{id}/revoke", "/api/v1/keys/{id}/rotate"].allSatisfy { paths[$0] != nil })
         Self.unauthorized(try await fixture.server.get("/metrics"), path: "/metrics", named: "no credentials", noCredentials: true)
         #expect(try await fixture.server.get("/metrics", headers: bearer(fixture.reader)).status == 200)
         // Unknown paths need credentials too, so they reveal nothing about routes.
