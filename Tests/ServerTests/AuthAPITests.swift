@@ -20,7 +20,7 @@ struct AuthFixture {
 
     static func start(engine: QueryEngineConfiguration = QueryEngineConfiguration(),
                       auth edit: (inout AuthConfiguration) -> Void = { _ in }) async throws -> AuthFixture {
-        let tokens = try TestTokens.shared.get()
+        let tokens = try await TestTokens.shared()
         let dir = TemporaryDirectory("server-auth")
         let store = try openServerStore(dir)
         let embedder = try nativeEmbedder()

@@ -85,7 +85,7 @@ import TestSupport
         #expect(try await client.get("/healthz").status == 200)
         #expect(try await client.get("/api/v1/namespaces").status == 401)
         #expect(try await client.get("/api/v1/namespaces", headers: bearer(key)).status == 200)
-        let token = try await TestTokens.shared.get().sign(TestClaims(iss: nil, exp: Date().timeIntervalSince1970 + 60, role: "admin"), with: .hs256)
+        let token = try await TestTokens.shared().sign(TestClaims(iss: nil, exp: Date().timeIntervalSince1970 + 60, role: "admin"), with: .hs256)
         #expect(try await client.get("/api/v1/namespaces", headers: bearer(token)).status == 200)
         // Revoked by the CLI while the server runs: refused from the next request on.
         #expect(try await Ragctl.run(["keys", "revoke", id] + data).status == 0)

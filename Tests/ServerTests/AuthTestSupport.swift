@@ -49,8 +49,21 @@ final class TestTokens: Sendable {
         otherRSA = try JWTKit.Insecure.RSA.PrivateKey(backing: try _RSA.Signing.PrivateKey(keySize: .bits2048))
     }
 
-    /// RSA generation takes a while: one set per test process.
-    static let shared = Result { try TestTokens() }
+    /// One set per test process. RSA generation takes a while, so it runs off the cooperative pool (whose two
+    /// threads every test shares) and concurrent callers wait there too.
+    static func shared() async throws -> TestTokens {
+        try await offPool {
+            try cacheLock.withLock {
+                if let cached = cache.value { return cached }
+                let tokens = try TestTokens()
+                cache.value = tokens
+                return tokens
+            }
+        }
+    }
+    private static let cacheLock = NSLock()
+    private static let cache = UncheckedCache()
+    private final class UncheckedCache: @unchecked Sendable { var value: TestTokens? }
 
     /// The `[auth]` settings of a server that trusts these keys (RS256 as a PEM file, ES256 as a JWKS entry).
     func configuration() -> AuthConfiguration {
