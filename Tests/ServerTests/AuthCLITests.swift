@@ -87,6 +87,12 @@ import TestSupport
         #expect(try await client.get("/api/v1/namespaces", headers: bearer(key)).status == 200)
         let token = try await TestTokens.shared().sign(TestClaims(iss: nil, exp: Date().timeIntervalSince1970 + 60, role: "admin"), with: .hs256)
         #expect(try await client.get("/api/v1/namespaces", headers: bearer(token)).status == 200)
+        // The CLI's --server client sends the key as a bearer token.
+        let base = "http://127.0.0.1:\(port)"
+        let unknown = try await Ragctl.run(["search", "x", "--namespace", "nope", "--server", base, "--api-key", key, "--json"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("404"), "\(unknown.stderr)")
+        let anonymous = try await Ragctl.run(["search", "x", "--namespace", "nope", "--server", base, "--json"])
+        #expect(anonymous.status == 1 && anonymous.stderr.contains("401"), "\(anonymous.stderr)")
         // Revoked by the CLI while the server runs: refused from the next request on.
         #expect(try await Ragctl.run(["keys", "revoke", id] + data).status == 0)
         #expect(try await client.get("/api/v1/namespaces", headers: bearer(key)).status == 401)
