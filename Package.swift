@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", exact: "5.8.0"),
     ],
     targets: [
         // C shims: system libraries with typed wrappers for what Swift cannot import.
@@ -54,6 +55,8 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ragctl", dependencies: [
             "Server", "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS", "CurlHTTP",
@@ -69,6 +72,8 @@ let package = Package(
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport", "Ingest", "VectorStore",
                                                            .product(name: "Metrics", package: "swift-metrics")]),
         .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore",
+                                                        .product(name: "JWTKit", package: "jwt-kit"),
+                                                        .product(name: "CryptoExtras", package: "swift-crypto")]),
     ]
 )

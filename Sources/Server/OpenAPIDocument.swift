@@ -46,6 +46,10 @@ enum OpenAPIDocument {
         },
         {
           "name": "openai"
+        },
+        {
+          "name": "keys",
+          "description": "API keys (admin). Available when `[auth] enabled = true`; otherwise every key route answers 404 `auth_disabled` (use `ragctl keys`)."
         }
       ],
       "paths": {
@@ -137,7 +141,7 @@ enum OpenAPIDocument {
             "tags": [
               "health"
             ],
-            "description": "Needs credentials when auth is enabled, unless configured open.",
+            "description": "Needs credentials (any role) when auth is enabled, unless `[auth] open_metrics = true`.",
             "parameters": [
               {
                 "$ref": "#/components/parameters/XRequestIDParam"
@@ -175,7 +179,7 @@ enum OpenAPIDocument {
             "tags": [
               "health"
             ],
-            "description": "Needs credentials when auth is enabled, unless configured open.",
+            "description": "Open by default; needs credentials when auth is enabled and `[auth] open_openapi = false`.",
             "parameters": [
               {
                 "$ref": "#/components/parameters/XRequestIDParam"
@@ -1493,6 +1497,279 @@ enum OpenAPIDocument {
               },
               "500": {
                 "$ref": "#/components/responses/OpenAIInternalError"
+              }
+            }
+          }
+        },
+        "/api/v1/keys": {
+          "get": {
+            "operationId": "listKeys",
+            "summary": "List API keys",
+            "tags": [
+              "keys"
+            ],
+            "description": "Needs the admin role.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/XRequestIDParam"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Every key, oldest first.",
+                "headers": {
+                  "X-Request-ID": {
+                    "$ref": "#/components/headers/XRequestID"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/APIKeyList"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              }
+            }
+          },
+          "post": {
+            "operationId": "createKey",
+            "summary": "Create an API key",
+            "tags": [
+              "keys"
+            ],
+            "description": "Needs the admin role. The secret is in this response only; the server stores a peppered hash.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/XRequestIDParam"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/APIKeyCreate"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "Created.",
+                "headers": {
+                  "X-Request-ID": {
+                    "$ref": "#/components/headers/XRequestID"
+                  },
+                  "Cache-Control": {
+                    "description": "`no-store`: the response holds a secret.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/APIKeyWithSecret"
+                    }
+                  }
+                },
+                "links": {
+                  "rotateKey": {
+                    "operationId": "rotateKey",
+                    "parameters": {
+                      "id": "$response.body#/id"
+                    }
+                  },
+                  "revokeKey": {
+                    "operationId": "revokeKey",
+                    "parameters": {
+                      "id": "$response.body#/id"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              }
+            }
+          }
+        },
+        "/api/v1/keys/{id}/revoke": {
+          "post": {
+            "operationId": "revokeKey",
+            "summary": "Revoke an API key",
+            "tags": [
+              "keys"
+            ],
+            "description": "Needs the admin role. The key (and a rotated-out secret still in its grace period) stops working at once; revoking again keeps the first time.",
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9a-f]{16}$"
+                },
+                "description": "The key id."
+              },
+              {
+                "$ref": "#/components/parameters/XRequestIDParam"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The revoked key.",
+                "headers": {
+                  "X-Request-ID": {
+                    "$ref": "#/components/headers/XRequestID"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/APIKey"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              }
+            }
+          }
+        },
+        "/api/v1/keys/{id}/rotate": {
+          "post": {
+            "operationId": "rotateKey",
+            "summary": "Rotate an API key",
+            "tags": [
+              "keys"
+            ],
+            "description": "Needs the admin role. Gives the key a new secret; the old one works for `grace` seconds (default 0). The body is optional.",
+            "parameters": [
+              {
+                "name": "id",
+                "in": "path",
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9a-f]{16}$"
+                },
+                "description": "The key id."
+              },
+              {
+                "$ref": "#/components/parameters/XRequestIDParam"
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/APIKeyRotate"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The key with its new secret.",
+                "headers": {
+                  "X-Request-ID": {
+                    "$ref": "#/components/headers/XRequestID"
+                  },
+                  "Cache-Control": {
+                    "description": "`no-store`: the response holds a secret.",
+                    "schema": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/APIKeyWithSecret"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
               }
             }
           }
@@ -3704,6 +3981,202 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "APIKeyRole": {
+            "type": "string",
+            "enum": [
+              "reader",
+              "writer",
+              "admin"
+            ],
+            "description": "reader: search, query, feedback; writer: + ingest, documents, vectors in its namespaces; admin: + namespaces, keys, all namespaces."
+          },
+          "APIKey": {
+            "type": "object",
+            "description": "An API key's record; never its secret or hash.",
+            "required": [
+              "id",
+              "name",
+              "role",
+              "namespaces",
+              "clearance",
+              "created_at",
+              "state"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{16}$"
+              },
+              "name": {
+                "type": "string"
+              },
+              "role": {
+                "$ref": "#/components/schemas/APIKeyRole"
+              },
+              "namespaces": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "`[\"*\"]`: every namespace (always so for admin keys)."
+              },
+              "clearance": {
+                "$ref": "#/components/schemas/AccessLevel"
+              },
+              "rpm": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Own requests per minute (0 = unlimited); absent: `[rate_limit] user_rpm`."
+              },
+              "tpm": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Own LLM tokens per minute (0 = unlimited); absent: `[rate_limit] user_tpm`."
+              },
+              "created_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "expires_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "revoked_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "rotated_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "previous_valid_until": {
+                "type": "string",
+                "format": "date-time",
+                "description": "Until when the secret replaced by the last rotation still works (present only while it does)."
+              },
+              "state": {
+                "type": "string",
+                "enum": [
+                  "active",
+                  "expired",
+                  "revoked"
+                ]
+              }
+            }
+          },
+          "APIKeyWithSecret": {
+            "description": "A key record with its secret, shown only in this response.",
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/APIKey"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "key"
+                ],
+                "properties": {
+                  "key": {
+                    "type": "string",
+                    "pattern": "^rk_[0-9a-f]{16}_[A-Za-z0-9_-]+$",
+                    "description": "Send as `Authorization: Bearer <key>`."
+                  }
+                }
+              }
+            ]
+          },
+          "APIKeyList": {
+            "type": "object",
+            "required": [
+              "keys"
+            ],
+            "properties": {
+              "keys": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/APIKey"
+                }
+              }
+            }
+          },
+          "APIKeyCreate": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128,
+                "pattern": "^[^\\n\\r]+$"
+              },
+              "role": {
+                "$ref": "#/components/schemas/APIKeyRole",
+                "default": "reader"
+              },
+              "namespaces": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 256
+                },
+                "description": "Names, or `[\"*\"]` for all; required unless the role is admin."
+              },
+              "clearance": {
+                "$ref": "#/components/schemas/AccessLevel",
+                "default": "public"
+              },
+              "rpm": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1000000000
+              },
+              "tpm": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 1000000000
+              },
+              "expires_at": {
+                "type": "string",
+                "maxLength": 64,
+                "description": "A future RFC 3339 time, a date (midnight UTC) or a duration from now (`90d`, `24h`)."
+              }
+            },
+            "if": {
+              "required": [
+                "role"
+              ],
+              "properties": {
+                "role": {
+                  "const": "admin"
+                }
+              }
+            },
+            "then": {},
+            "else": {
+              "required": [
+                "namespaces"
+              ]
+            }
+          },
+          "APIKeyRotate": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "grace": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 31536000,
+                "default": 0,
+                "description": "Seconds the old secret keeps working."
+              }
+            }
           }
         },
         "responses": {
@@ -3738,7 +4211,7 @@ enum OpenAPIDocument {
             }
           },
           "Unauthorized": {
-            "description": "Missing, unknown, expired or revoked credentials.",
+            "description": "Missing or invalid credentials: unknown, revoked, expired or rotated-out key; a token that is unsigned (`alg: none`), of an algorithm not allowed, badly signed, expired, or for another issuer or audience. `WWW-Authenticate: Bearer realm=\"ragctl\"` (with `error=\"invalid_token\"` when credentials were sent).",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/XRequestID"
@@ -3756,7 +4229,7 @@ enum OpenAPIDocument {
             }
           },
           "OpenAIUnauthorized": {
-            "description": "Missing, unknown, expired or revoked credentials.",
+            "description": "Missing or invalid credentials, as for `Unauthorized`, in the OpenAI error shape (`type: authentication_error`).",
             "headers": {
               "X-Request-ID": {
                 "$ref": "#/components/headers/XRequestID"
@@ -4267,7 +4740,7 @@ enum OpenAPIDocument {
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "API key or JWT",
-            "description": "An API key from `ragctl keys create` or a JWT (claims `sub`, `role`, `namespaces`, `clearance`). Optional when `[auth] enabled = false`."
+            "description": "An API key from `ragctl keys create` (`rk_<id>_<secret>`) or a JWT (HS256, RS256 or ES256; claims `sub`, `role`, `namespaces`, `clearance`, `exp` required, optional `nbf`, `rpm`, `tpm`; `iss`/`aud` checked against `[auth]`). Optional when `[auth] enabled = false`."
           }
         }
       }

@@ -18,6 +18,8 @@ public final class RAGServer: Sendable {
     public let engine: QueryEngine
     public let configuration: ServerConfiguration
     public let metrics: ServerMetrics
+    /// nil: authentication is off (`ragctl serve` then binds loopback only).
+    public let authenticator: Authenticator?
     let queue: IngestQueue
     let ingestor: Ingestor
     let logger: Logger
@@ -26,13 +28,15 @@ public final class RAGServer: Sendable {
     /// - Parameters:
     ///   - engine: built with `metrics: RetrievalMetrics(factory: metrics.factory)` so the query path's
     ///     instruments appear on `/metrics`; see `ServerMetrics`.
+    ///   - authenticator: checks every request's credentials; nil serves everyone as the local operator.
     public init(store: VectorStore, embedder: any Embedder, engine: QueryEngine, metrics: ServerMetrics,
-                configuration: ServerConfiguration, logger: Logger) {
+                configuration: ServerConfiguration, authenticator: Authenticator? = nil, logger: Logger) {
         self.store = store
         self.embedder = embedder
         self.engine = engine
         self.metrics = metrics
         self.configuration = configuration
+        self.authenticator = authenticator
         self.logger = logger
         ingestor = Ingestor(store: store, embedder: embedder)
         queue = IngestQueue(ingestor: ingestor, capacity: configuration.ingestQueueCapacity, workers: configuration.ingestWorkers,
@@ -43,7 +47,8 @@ public final class RAGServer: Sendable {
     func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self, options: [.autoGenerateHeadEndpoints])
         let methods = MethodBox()
-        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods))
+        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods,
+                                                 authenticator: authenticator))
         let routes = RouteTable(router: router)
         addOperationalRoutes(routes)
         addQueryRoutes(routes)
@@ -51,6 +56,7 @@ public final class RAGServer: Sendable {
         addDocumentRoutes(routes)
         addIngestRoutes(routes)
         addOpenAIRoutes(routes)
+        addKeyRoutes(routes, keys: authenticator?.keys)
         methods.table = routes.finish()
         return router
     }

@@ -4,14 +4,17 @@ import Hummingbird
 import Logging
 
 /// The outermost layer of every request: assigns the request id (echoing a well-formed `X-Request-ID`),
-/// turns every error into `application/problem+json` (or OpenAI's error shape under `/v1/`), records HTTP
-/// metrics by route pattern, and writes one structured access-log line. Logs carry the route pattern, never
+/// authenticates the caller when `[auth]` is on (`Authenticator`, which sets `context.principal`), turns every
+/// error into `application/problem+json` (or OpenAI's error shape under `/v1/`), records HTTP metrics by route
+/// pattern, and writes one structured access-log line naming the principal. Logs carry the route pattern, never
 /// bodies or query strings, so no request text (or PII in it) reaches them.
 struct RequestMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let metrics: ServerMetrics
     let accessLog: Bool
     let methods: MethodBox
+    /// nil: authentication is off and every caller is the local operator.
+    let authenticator: Authenticator?
 
     static let requestIDHeader = HTTPField.Name("X-Request-ID")!
 
@@ -25,6 +28,10 @@ struct RequestMiddleware: RouterMiddleware {
         defer { metrics.requestFinished() }
         var response: Response
         do {
+            if let authenticator {
+                context.principal = try await authenticator.principal(for: request, logger: context.logger)
+                context.logger[metadataKey: "principal"] = .string(context.principal.id)
+            }
             response = try await next(request, context)
         } catch {
             var problem = APIProblem.from(error)

@@ -92,6 +92,7 @@ extension RAGServer {
 
         routes.on("/api/v1/namespaces/:ns/vectors/search", .post) { [self] request, context in
             try context.require(.reader)
+            try await admit(context)
             let name = try context.visibleNamespace(try context.parameter("ns"))
             _ = try store.namespace(name)
             let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["vector", "vectors", "top_k", "filter", "clearance"])

@@ -45,6 +45,7 @@ extension RAGServer {
 
         routes.on("/v1/embeddings", .post) { [self] request, context in
             try context.require(.reader)
+            try await admit(context)
             var body = try await JSONRequest.read(request, limits: configuration.body)
             body.nullIsAbsent = true
             let inputs: [String]

@@ -9,6 +9,7 @@ extension RAGServer {
     func addQueryRoutes(_ routes: RouteTable) {
         routes.on("/api/v1/search", .post) { [self] request, context in
             try context.require(.reader)
+            try await admit(context)
             let body = try await JSONRequest.read(request, limits: configuration.body, allowed: Self.searchFields)
             let started = ContinuousClock.now
             let search = try searchRequest(body, context: context)

@@ -64,12 +64,22 @@ struct AppConfig: Sendable {
         var logLevel = "info"
     }
 
+    /// `[auth]`: see README "Security: keys and tokens".
     struct Auth: Sendable {
         var enabled = false
         var jwtIssuer = ""
         var jwtAudience = ""
         var jwtHS256SecretEnv = ""
         var jwksFile = ""
+        /// PEM public keys (RSA → RS256, P-256 → ES256).
+        var jwtPublicKeyFiles: [String] = []
+        var jwtAlgorithms = ["HS256", "RS256", "ES256"]
+        /// Seconds of clock skew allowed on exp/nbf.
+        var jwtLeeway = 30.0
+        /// The environment variable holding the API key pepper; empty: `<data_dir>/auth_pepper` (created 0600).
+        var pepperEnv = ""
+        var openMetrics = false
+        var openOpenAPI = true
     }
 
     var dataDir: String?
@@ -193,6 +203,9 @@ struct AppConfig: Sendable {
         try check((1...512).contains(server.maxJSONDepth), "server.max_json_depth must be 1-512")
         try check(server.ingestQueue > 0 && server.ingestWorkers > 0, "server.ingest_queue and server.ingest_workers must be positive")
         try check(server.idleTimeout > 0 && server.bodyTimeout > 0 && server.shutdownGrace >= 0, "server timeouts must be positive")
+        try check(auth.jwtAlgorithms.allSatisfy(["HS256", "RS256", "ES256"].contains),
+                  "auth.jwt_algorithms may list HS256, RS256 and ES256 only, got \(auth.jwtAlgorithms)")
+        try check((0...300).contains(auth.jwtLeeway), "auth.jwt_leeway must be 0-300 seconds")
         try check(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(server.logLevel),
                   "server.log_level must be trace, debug, info, notice, warning, error or critical")
     }
@@ -305,6 +318,12 @@ struct AppConfig: Sendable {
             auth.jwtAudience = try r.string("jwt_audience") ?? auth.jwtAudience
             auth.jwtHS256SecretEnv = try r.string("jwt_hs256_secret_env") ?? auth.jwtHS256SecretEnv
             auth.jwksFile = try r.string("jwks_file") ?? auth.jwksFile
+            auth.jwtPublicKeyFiles = try r.strings("jwt_public_key_files") ?? auth.jwtPublicKeyFiles
+            auth.jwtAlgorithms = try r.strings("jwt_algorithms") ?? auth.jwtAlgorithms
+            auth.jwtLeeway = try r.double("jwt_leeway") ?? auth.jwtLeeway
+            auth.pepperEnv = try r.string("pepper_env") ?? auth.pepperEnv
+            auth.openMetrics = try r.bool("open_metrics") ?? auth.openMetrics
+            auth.openOpenAPI = try r.bool("open_openapi") ?? auth.openOpenAPI
             try r.finish()
         }
     }

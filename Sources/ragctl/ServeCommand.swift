@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Port 0 picks a free port; the chosen address is printed as "listening on http://HOST:PORT". \
             SIGTERM or SIGINT stops intake, drains in-flight requests, interrupts a running ingest job (it resumes \
-            at the next start) and checkpoints the store. Without [auth] the server binds loopback addresses only.
+            at the next start) and checkpoints the store. Without [auth] the server binds loopback addresses only; \
+            with [auth] enabled = true every /api and /v1 request needs an API key (ragctl keys create) or a JWT.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -55,8 +56,28 @@ struct ServeCommand: AsyncParsableCommand {
         settings.shutdownGrace = config.server.shutdownGrace
         settings.accessLog = config.server.accessLog
         settings.logLevel = level
-        let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings, logger: logger)
-        let authNote = config.auth.enabled ? "" : " (authentication is off: loopback only)"
+        var authenticator: Authenticator?
+        if config.auth.enabled {
+            let environment = ProcessInfo.processInfo.environment
+            let auth = try config.authConfiguration(environment: environment)
+            let pepper = try config.apiKeyPepper(dataDir: try global.resolvedDataDir(), environment: environment)
+            let tokens: TokenVerifier?
+            do {
+                tokens = try await TokenVerifier.make(auth)
+            } catch let error as AuthError {
+                throw CommandFailure(code: "config", message: error.message)
+            }
+            let keys = APIKeyStore(store: store, pepper: pepper)
+            let activeKeys = try keys.list().filter { $0.state(at: Date()) == .active }.count
+            if activeKeys == 0, tokens == nil {
+                logger.warning("authentication is on but no API key is active and no JWT key is configured: create one with ragctl keys create")
+            }
+            logger.info("authentication on", metadata: ["active_keys": "\(activeKeys)", "jwt_algorithms": "\(tokens?.algorithms ?? [])"])
+            authenticator = Authenticator(keys: keys, tokens: tokens, configuration: auth)
+        }
+        let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings,
+                               authenticator: authenticator, logger: logger)
+        let authNote = config.auth.enabled ? " (authentication on)" : " (authentication is off: loopback only)"
         try await server.run { port in
             let line = "listening on http://\(Self.urlHost(host)):\(port)\(authNote)\n"
             FileHandle.standardOutput.write(Data(line.utf8))

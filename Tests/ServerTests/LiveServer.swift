@@ -19,13 +19,17 @@ final class LiveServer: @unchecked Sendable {
     private let task: Task<Void, any Error>
 
     var base: String { "http://127.0.0.1:\(port)" }
+    /// The API keys of a server started with `auth`.
+    var keys: APIKeyStore { server.authenticator!.keys }
 
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// - Parameters: `store` reuses an open store (a restart test reopens the same file); `configure` edits
-    ///   the server settings (port 0, no access log, uploads in the temp dir by default).
+    ///   the server settings (port 0, no access log, uploads in the temp dir by default); `auth` turns
+    ///   authentication on (a random pepper; keys through `keys`), with `clock` as its wall clock.
     static func start(dir: TemporaryDirectory = TemporaryDirectory("server"), store: VectorStore? = nil,
                       embedder: (any Embedder)? = nil, engine configuration: QueryEngineConfiguration = QueryEngineConfiguration(),
+                      auth: AuthConfiguration? = nil, clock: TestClock? = nil,
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> LiveServer {
         let store = try store ?? openServerStore(dir)
         let embedder = try embedder ?? nativeEmbedder()
@@ -38,7 +42,16 @@ final class LiveServer: @unchecked Sendable {
         settings.port = 0
         settings.accessLog = false
         configure(&settings)
-        let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings, logger: quiet)
+        var authenticator: Authenticator?
+        if let auth {
+            let pepper = try APIKeyPepper(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })
+            var now: @Sendable () -> Date = { Date() }
+            if let clock { now = clock.function }
+            authenticator = Authenticator(keys: APIKeyStore(store: store, pepper: pepper, now: now),
+                                          tokens: try await TokenVerifier.make(auth, now: now), configuration: auth)
+        }
+        let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings,
+                               authenticator: authenticator, logger: quiet)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let group = ServiceGroup(configuration: .init(services: try server.services(onListening: { continuation.yield($0) }), logger: quiet))
         let task = Task { try await group.run() }
@@ -94,7 +107,7 @@ final class LiveServer: @unchecked Sendable {
         try await request("POST", path, body: Data(text.utf8), headers: [("Content-Type", contentType)])
     }
 
-    func delete(_ path: String) async throws -> Reply { try await request("DELETE", path) }
+    func delete(_ path: String, headers: [(String, String)] = []) async throws -> Reply { try await request("DELETE", path, headers: headers) }
 
     /// Server-sent events of a POST, in order: (event name, data).
     func events(_ path: String, _ object: Any) async throws -> (status: Int, events: [(String, String)]) {
@@ -132,7 +145,7 @@ struct LiveServerError: Error, CustomStringConvertible {
 
 func openServerStore(_ dir: TemporaryDirectory) throws -> VectorStore {
     var configuration = VectorStore.Configuration()
-    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations
+    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations
     return try VectorStore(directory: dir.file("data"), configuration: configuration)
 }
 
