@@ -10,7 +10,7 @@
 # A scripted OpenAI-compatible LLM on loopback (Benchmarks/llm_stub.py) answers the warm-up query: only
 # LLM answers are cached, so without it every /api/v1/query would be an uncached extractive answer.
 # Rate limits are off for the run ([rate_limit] user_rpm = global_rpm = 0).
-# Knobs: BENCH_DURATION (15s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TIMEOUT (5s, wrk counts a
+# Knobs: BENCH_ACCESS_LOG (true; false measures without the per-request log line), BENCH_DURATION (15s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TIMEOUT (5s, wrk counts a
 # slower answer as a socket error), RAGCTL_API_KEY (auth on).
 # Prints one line per endpoint (requests/s, p50, p99) and the server's RSS; exits 1 when any run saw
 # non-2xx answers or socket errors, or the server did not stop cleanly on SIGTERM.
@@ -80,6 +80,9 @@ user_tpm = 0
 
 [cache]
 exact_ttl = 3600
+
+[server]
+access_log = ${BENCH_ACCESS_LOG:-true}
 TOML
 
 "$RAGCTL" serve --data-dir "$DATA" --config "$WORK/bench.toml" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
