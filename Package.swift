@@ -54,6 +54,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "ragctl", dependencies: [
             "Server", "Retrieval", "Ingest", "VectorStore", "MiniLM", "BLAS", "CurlHTTP",
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport", "Ingest", "VectorStore",
                                                            .product(name: "Metrics", package: "swift-metrics")]),
-        .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore"]),
+        .testTarget(name: "ragctlTests", dependencies: ["ragctl", "TestSupport", "Ingest", "VectorStore", "Server"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ragctl", "TestSupport", "CurlHTTP", "Retrieval", "Ingest", "VectorStore"]),
     ]
 )

@@ -132,7 +132,7 @@ struct LiveServerError: Error, CustomStringConvertible {
 
 func openServerStore(_ dir: TemporaryDirectory) throws -> VectorStore {
     var configuration = VectorStore.Configuration()
-    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations
+    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + AuditSchema.migrations
     return try VectorStore(directory: dir.file("data"), configuration: configuration)
 }
 
