@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Retrieval
+import Server
 import VectorStore
 
 /// Options every command accepts: where the store lives and which config file to read.
@@ -64,7 +65,7 @@ struct GlobalOptions: ParsableArguments {
     /// written by `ingest` would look "newer" to `namespaces`.
     func openStore(configuration: VectorStore.Configuration = VectorStore.Configuration()) throws -> VectorStore {
         var configuration = configuration
-        configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations
+        configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + AuditSchema.migrations
         return try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
     }
 }
