@@ -78,12 +78,14 @@ public final class RAGServer: Sendable {
     }
 
     /// The services for a caller that runs its own `ServiceGroup` (tests trigger a graceful shutdown through it).
-    /// They shut down in reverse order: the HTTP server drains first, then the ingest workers, then the
-    /// checkpoint (which writes the buffered query-log and audit entries). Jobs a previous life left are queued
-    /// here, before any request can ask about them.
+    /// They shut down in reverse order: the HTTP server drains first, then the ingest workers, then retention,
+    /// then the checkpoint (which writes the buffered query-log and audit entries). Jobs a previous life left
+    /// are queued here, before any request can ask about them.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         try queue.recover()
-        return [Checkpointer(store: store, log: engine.log, audit: audit, logger: logger), queue, makeApplication(onListening: onListening)]
+        return [Checkpointer(store: store, log: engine.log, audit: audit, logger: logger),
+                RetentionService(policy: configuration.retention, store: store, audit: audit, logger: logger),
+                queue, makeApplication(onListening: onListening)]
     }
 
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some Service {

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// `[audit]`: recording of API requests.
     public var audit = AuditSettings()
+    /// `[retention]`: how long query logs, feedback and audit entries are kept.
+    public var retention = RetentionPolicy()
 
     public init(uploadDirectory: String) {
         self.uploadDirectory = uploadDirectory

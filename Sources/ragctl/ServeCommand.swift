@@ -55,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
         settings.shutdownGrace = config.server.shutdownGrace
         settings.accessLog = config.server.accessLog
         settings.logLevel = level
+        settings.audit.enabled = config.audit.enabled
+        settings.audit.flushInterval = config.audit.flushInterval
+        settings.retention.queryLogsDays = config.retention.queryLogsDays
+        settings.retention.feedbackDays = config.retention.feedbackDays
+        settings.retention.auditDays = config.retention.auditDays
+        settings.retention.interval = config.retention.interval
         let server = RAGServer(store: store, embedder: embedder, engine: engine, metrics: metrics, configuration: settings, logger: logger)
         let authNote = config.auth.enabled ? "" : " (authentication is off: loopback only)"
         try await server.run { port in
