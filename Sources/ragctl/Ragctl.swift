@@ -22,6 +22,7 @@ struct Ragctl: AsyncParsableCommand {
             NamespacesCommand.self,
             VectorsCommand.self,
             BenchCommand.self,
+            AuditCommand.self,
         ]
     )
 

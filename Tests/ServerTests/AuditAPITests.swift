@@ -152,3 +152,63 @@ import VectorStore
     }
 }
 
+/// `ragctl serve` as a process with `[audit]` and `[retention]` from its config file, read back by `ragctl audit`.
+@Suite struct AuditServeTests {
+    @Test func serveAuditsAndPrunesByItsConfigAndTheCLIReadsIt() async throws {
+        let dir = TemporaryDirectory("audit-serve")
+        let data = dir.file("data")
+        do {
+            // Three entries from long ago, for the retention pass at start.
+            let audit = AuditLog(store: try openServerStore(dir))
+            for i in 0..<3 {
+                try audit.record(AuditEntry(time: Date().addingTimeInterval(-Double(100 + i) * 86_400), principal: "local",
+                                            action: "GET /api/v1/namespaces", status: 200, requestID: "old-\(i)"))
+            }
+        }
+        let config = dir.file("config.toml")
+        try "[audit]\nflush_interval = 0\n\n[retention]\naudit_days = 30\ninterval = 3600\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let (port, process) = try await offPool { try Self.serve(dataDir: data, config: config, logDir: dir.path) }
+        let client = LiveServerClient(port: port)
+        #expect(try await client.get("/api/v1/namespaces").status == 200)
+        try await offPool {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        #expect(process.terminationStatus == 0)
+
+        let verify = try await Ragctl.run(["audit", "verify", "--json", "--data-dir", data])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        #expect(verify.json?["ok"] as? Bool == true)
+        #expect((verify.json?["anchor"] as? [String: Any])?["last_id"] as? Int == 3)
+        let list = try await Ragctl.run(["--data-dir", data, "audit", "--json"])
+        let actions = (list.json?["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        // The pass at start and the request race; both are there.
+        #expect(actions.sorted() == ["GET /api/v1/namespaces", AuditLog.pruneAction])
+    }
+
+    /// `ragctl serve --port 0 --config FILE`; returns the port from its "listening on" line.
+    static func serve(dataDir: String, config: String, logDir: String) throws -> (Int, Process) {
+        let process = Process()
+        process.executableURL = Ragctl.executable
+        process.arguments = ["serve", "--port", "0", "--data-dir", dataDir, "--config", config]
+        let out = Pipe()
+        process.standardOutput = out
+        _ = FileManager.default.createFile(atPath: logDir + "/serve.err", contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logDir + "/serve.err"))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                return (Int(text[range].split(separator: ":").last ?? "") ?? 0, process)
+            }
+        }
+        process.terminate()
+        throw LiveServerError("ragctl serve did not announce its port: \(String(decoding: buffer, as: UTF8.self))")
+    }
+}
