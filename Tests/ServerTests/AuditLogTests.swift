@@ -193,6 +193,18 @@ import VectorStore
         #expect(entry.action == "keys.create")
     }
 
+    @Test func idListsWithAnyCharactersRoundTrip() throws {
+        let dir = TemporaryDirectory("audit-lists")
+        let log = AuditLog(store: try openServerStore(dir))
+        let odd = ["a\"b", "back\\slash", "line\nbreak\u{1}", "été ✓", "comma,\"],[\"", "", "[]"]
+        try log.record(AuditEntry(principal: "local", action: "GET /api/v1/namespaces", resourceIDs: odd, status: 200, requestID: "r",
+                                  shownDocumentIDs: ["plain", "ids"]))
+        let stored = try #require(try log.list().first)
+        #expect(stored.resourceIDs == odd)
+        #expect(stored.shownDocumentIDs == ["plain", "ids"])
+        #expect(try log.verify().ok)
+    }
+
     @Test func canonicalEncodingSeparatesFields() {
         // Moving text between fields must change the hash (the encoding is length-prefixed).
         let a = AuditEntry(id: 1, time: Self.t0, principal: "ab", action: "c", status: 200, requestID: "r")

@@ -21,7 +21,8 @@ public final class AuditNote: @unchecked Sendable {
     private var namespace: String?        // guarded by lock
     private var resources: [String] = []  // guarded by lock
     private var shown: [String] = []      // guarded by lock
-    private var shownSet: Set<String> = []   // guarded by lock; as given, before cleaning
+    private var shownRaw: [String] = []      // guarded by lock; every distinct id as given, before cleaning
+    private var shownSet: Set<String>?       // guarded by lock; `shownRaw` as a set once it is long
     private var omitted = 0               // guarded by lock
     private var principal: String         // guarded by lock
 
@@ -51,7 +52,15 @@ public final class AuditNote: @unchecked Sendable {
     /// Document ids in what the caller is shown, in order; repeats (several chunks of one document) count once.
     public func show<S: Sequence<String>>(documentIDs: S) {
         lock.withLock {
-            for id in documentIDs where shownSet.insert(id).inserted {
+            for id in documentIDs {
+                // A linear scan while the list is short (a page of results); a set beyond.
+                if shownSet == nil, shownRaw.count >= 32 { shownSet = Set(shownRaw) }
+                if shownSet != nil {
+                    guard shownSet!.insert(id).inserted else { continue }
+                } else {
+                    guard !shownRaw.contains(id) else { continue }
+                }
+                shownRaw.append(id)
                 if shown.count < Self.maxShown { shown.append(Self.clean(id)) } else { omitted += 1 }
             }
         }
@@ -75,7 +84,7 @@ public final class AuditNote: @unchecked Sendable {
 
     /// At most `maxLength` characters; redacted unless it is a generated 32-hex-digit id.
     static func clean(_ text: String) -> String {
-        let bounded = text.count > maxLength ? String(text.prefix(maxLength)) : text
+        let bounded = text.utf8.count <= maxLength || text.count <= maxLength ? text : String(text.prefix(maxLength))
         let utf8 = bounded.utf8
         if utf8.count == 32, utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) { return bounded }
         return redactor.redact(bounded).text
