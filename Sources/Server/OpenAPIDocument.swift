@@ -50,6 +50,9 @@ enum OpenAPIDocument {
         {
           "name": "keys",
           "description": "API keys (admin). Available when `[auth] enabled = true`; otherwise every key route answers 404 `auth_disabled` (use `ragctl keys`)."
+        },
+        {
+          "name": "audit"
         }
       ],
       "paths": {
@@ -1764,6 +1767,131 @@ enum OpenAPIDocument {
               },
               "415": {
                 "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              }
+            }
+          }
+        },
+        "/api/v1/audit": {
+          "get": {
+            "operationId": "listAudit",
+            "summary": "Audit log entries, newest first (admin)",
+            "description": "Every API request and admin action, hash-chained (`ragctl audit verify` checks the chain). Needs the admin role.",
+            "tags": [
+              "audit"
+            ],
+            "parameters": [
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Entries per page.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "name": "since",
+                "in": "query",
+                "required": false,
+                "description": "Only entries at or after this time: RFC 3339 or seconds since 1970.",
+                "schema": {
+                  "anyOf": [
+                    {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    {
+                      "type": "string",
+                      "pattern": "^[0-9]{1,12}(\\.[0-9]{1,9})?$"
+                    }
+                  ],
+                  "examples": [
+                    "2026-01-02T03:04:05Z",
+                    "1767323045"
+                  ]
+                }
+              },
+              {
+                "name": "before_id",
+                "in": "query",
+                "required": false,
+                "description": "Only entries with smaller ids (the previous page's `next_before_id`).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 9223372036854775807
+                }
+              },
+              {
+                "name": "principal",
+                "in": "query",
+                "required": false,
+                "description": "Only this principal.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 256
+                }
+              },
+              {
+                "name": "action",
+                "in": "query",
+                "required": false,
+                "description": "Only this action.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 256
+                }
+              },
+              {
+                "name": "namespace",
+                "in": "query",
+                "required": false,
+                "description": "Only this namespace.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 256
+                }
+              },
+              {
+                "$ref": "#/components/parameters/XRequestIDParam"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "A page of entries.",
+                "headers": {
+                  "X-Request-ID": {
+                    "$ref": "#/components/headers/XRequestID"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/AuditList"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
               },
               "429": {
                 "$ref": "#/components/responses/TooManyRequests"
@@ -4175,6 +4303,110 @@ enum OpenAPIDocument {
                 "maximum": 31536000,
                 "default": 0,
                 "description": "Seconds the old secret keeps working."
+              }
+            }
+          },
+          "AuditEntry": {
+            "type": "object",
+            "description": "One request or admin action. Identifiers only: never query text, chunk text or request bodies.",
+            "required": [
+              "id",
+              "time",
+              "principal",
+              "action",
+              "namespace",
+              "resource_ids",
+              "status",
+              "request_id",
+              "shown_document_ids",
+              "shown_omitted",
+              "prev_hash",
+              "hash"
+            ],
+            "properties": {
+              "id": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Position in the hash chain."
+              },
+              "time": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "principal": {
+                "type": "string",
+                "description": "API key id or JWT subject; `local` without authentication; `system` for retention."
+              },
+              "action": {
+                "type": "string",
+                "description": "A named action (`namespace.create`, `namespace.delete`, `vectors.upsert`, `document.create`, `document.delete`, `ingest.submit`, `audit.read`, `audit.prune`, `retention.prune`, `keys.*`) or `METHOD /route/{pattern}`; `METHOD unmatched` for unrouted paths.",
+                "examples": [
+                  "POST /api/v1/search",
+                  "namespace.create"
+                ]
+              },
+              "namespace": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "resource_ids": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Document, job, key or query ids the request named or created."
+              },
+              "status": {
+                "type": "integer",
+                "description": "HTTP status of the response."
+              },
+              "request_id": {
+                "type": "string"
+              },
+              "shown_document_ids": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Distinct document ids in the results shown to the caller (search hits, answer sources, listed documents)."
+              },
+              "shown_omitted": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Distinct shown document ids beyond the 1000 stored."
+              },
+              "prev_hash": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$"
+              },
+              "hash": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of prev_hash and the canonical entry."
+              }
+            }
+          },
+          "AuditList": {
+            "type": "object",
+            "required": [
+              "entries",
+              "next_before_id"
+            ],
+            "properties": {
+              "entries": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/AuditEntry"
+                }
+              },
+              "next_before_id": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "description": "Pass as `before_id` for the next (older) page; null when this page is the last."
               }
             }
           }

@@ -20,12 +20,15 @@ public final class RAGServer: Sendable {
     public let metrics: ServerMetrics
     /// nil: authentication is off (`ragctl serve` then binds loopback only).
     public let authenticator: Authenticator?
+    /// The audit log: written by `AuditMiddleware` when `configuration.audit.enabled`, read by `GET /api/v1/audit`.
+    public let audit: AuditLog
     let queue: IngestQueue
     let ingestor: Ingestor
     let logger: Logger
     let started = Date()
 
     /// - Parameters:
+    ///   - store: opened with `AuditSchema.migrations` besides the Ingest and Retrieval ones.
     ///   - engine: built with `metrics: RetrievalMetrics(factory: metrics.factory)` so the query path's
     ///     instruments appear on `/metrics`; see `ServerMetrics`.
     ///   - authenticator: checks every request's credentials; nil serves everyone as the local operator.
@@ -38,6 +41,8 @@ public final class RAGServer: Sendable {
         self.configuration = configuration
         self.authenticator = authenticator
         self.logger = logger
+        let flush = configuration.audit.flushInterval
+        audit = AuditLog(store: store, flushInterval: flush > 0 ? flush : nil, logger: logger)
         ingestor = Ingestor(store: store, embedder: embedder)
         queue = IngestQueue(ingestor: ingestor, capacity: configuration.ingestQueueCapacity, workers: configuration.ingestWorkers,
                             metrics: metrics, logger: logger)
@@ -47,7 +52,11 @@ public final class RAGServer: Sendable {
     func makeRouter() -> Router<ServerContext> {
         let router = Router(context: ServerContext.self, options: [.autoGenerateHeadEndpoints])
         let methods = MethodBox()
-        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods,
+        if configuration.audit.enabled {
+            // Outermost: it records the final status and request id that `RequestMiddleware` produces.
+            router.add(middleware: AuditMiddleware(log: audit, logger: logger))
+        }
+                router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods,
                                                  authenticator: authenticator))
         let routes = RouteTable(router: router)
         addOperationalRoutes(routes)
@@ -57,6 +66,7 @@ public final class RAGServer: Sendable {
         addIngestRoutes(routes)
         addOpenAIRoutes(routes)
         addKeyRoutes(routes, keys: authenticator?.keys)
+        addAuditRoutes(routes)
         methods.table = routes.finish()
         return router
     }
@@ -64,12 +74,8 @@ public final class RAGServer: Sendable {
     /// Serves until SIGTERM/SIGINT (or `shutdown` through the returned group's trigger in tests).
     /// - Parameter onListening: called with the bound port once the socket is open.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        // Jobs a previous life left are queued before any request can ask about them.
-        try queue.recover()
-        let app = makeApplication(onListening: onListening)
         var group = ServiceGroupConfiguration(
-            // Shut down in reverse order: the HTTP server drains first, then the ingest workers, then the checkpoint.
-            services: [.init(service: Checkpointer(store: store, log: engine.log, logger: logger)), .init(service: queue), .init(service: app)],
+            services: try services(onListening: onListening).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // Past the grace period, what is still running is cancelled (a second signal does the same at once).
@@ -78,9 +84,14 @@ public final class RAGServer: Sendable {
     }
 
     /// The services for a caller that runs its own `ServiceGroup` (tests trigger a graceful shutdown through it).
+    /// They shut down in reverse order: the HTTP server drains first, then the ingest workers, then retention,
+    /// then the checkpoint (which writes the buffered query-log and audit entries). Jobs a previous life left
+    /// are queued here, before any request can ask about them.
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         try queue.recover()
-        return [Checkpointer(store: store, log: engine.log, logger: logger), queue, makeApplication(onListening: onListening)]
+        return [Checkpointer(store: store, log: engine.log, audit: audit, logger: logger),
+                RetentionService(policy: configuration.retention, store: store, audit: audit, logger: logger),
+                queue, makeApplication(onListening: onListening)]
     }
 
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
@@ -95,14 +106,21 @@ public final class RAGServer: Sendable {
     }
 }
 
-/// Checkpoints the SQLite write-ahead log when the server stops, after the other services have drained.
+/// Writes the buffered audit and query-log entries and checkpoints the SQLite write-ahead log when the server
+/// stops, after the other services have drained.
 struct Checkpointer: Service {
     let store: VectorStore
     let log: QueryLog
+    let audit: AuditLog
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        do {
+            try audit.flush()
+        } catch {
+            logger.error("writing the buffered audit entries at shutdown failed", metadata: ["error": "\(error)", "pending": "\(audit.pending)"])
+        }
         do {
             try log.flush()
             try store.checkpoint()

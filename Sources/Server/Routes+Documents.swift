@@ -15,6 +15,7 @@ extension RAGServer {
             let offset = try Self.queryInt(request, "offset", default: 0, range: 0...Int(Int32.max))
             let documents = try DocumentRepository(store: store).list(namespace: name, clearance: context.principal.clearance,
                                                                       limit: limit, offset: offset)
+            context.audit.show(documentIDs: documents.map(\.id))
             return JSONWire.response(["documents": documents.map(JSONWire.document), "limit": limit, "offset": offset])
         }
 
@@ -23,7 +24,7 @@ extension RAGServer {
             let name = try context.visibleNamespace(try context.parameter("ns"))
             _ = try store.namespace(name)
             let upload = try await readUpload(request, context: context)
-            return try await ingestUpload(upload, namespace: name)
+            return try await ingestUpload(upload, namespace: name, audit: context.audit)
         }
 
         routes.on("/api/v1/namespaces/:ns/documents/:id", .get) { [self] request, context in
@@ -36,6 +37,7 @@ extension RAGServer {
             if Self.matches(ifNoneMatch: request.headers[.ifNoneMatch], etag: etag) {
                 return Response(status: .notModified, headers: headers)
             }
+            context.audit.show(documentIDs: [document.id])
             var object = JSONWire.document(document)
             object["chunks"] = try DocumentRepository(store: store).chunks(namespace: name, documentID: document.id).map(JSONWire.chunk)
             return JSONWire.response(object, headers: headers)
@@ -196,7 +198,7 @@ extension RAGServer {
 
     /// Ingests uploaded documents now (they are small and the caller wants their ids): 201 with each
     /// document's id and whether it was added, updated or unchanged; 422 when none could be indexed.
-    func ingestUpload(_ upload: Upload, namespace: String) async throws -> Response {
+    func ingestUpload(_ upload: Upload, namespace: String, audit: AuditNote) async throws -> Response {
         let (directory, sources) = try stage(upload.files)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = IngestOptions(namespace: namespace, paths: [directory])
@@ -228,6 +230,7 @@ extension RAGServer {
                 try store.write { tx in try tx.execute("UPDATE documents SET title = ? WHERE namespace = ? AND id = ?", [.text(title), .text(namespace), .text(id)]) }
             }
             let status = before[file.source] == nil ? "added" : before[file.source] == row[2].string ? "unchanged" : "updated"
+            audit.resource(id)
             results.append(["id": id, "source": file.source, "status": status, "chunks": row[1].int ?? 0])
         }
         var headers = HTTPFields()

@@ -43,6 +43,7 @@ extension RAGServer {
             options.category = upload.category
             options.metadata = upload.metadata
             let job = try queue.submit(options)
+            context.audit.resource(job.id)
             var headers = HTTPFields()
             headers[.location] = "/api/v1/jobs/\(job.id)"
             return JSONWire.response(["job_id": job.id, "status": job.state.rawValue, "status_url": "/api/v1/jobs/\(job.id)"],

@@ -16,6 +16,7 @@ extension RAGServer {
             try context.require(.admin)
             let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["name", "dimension", "model"])
             let name = try body.requiredString("name", maxLength: 256)
+            context.audit.namespace(name)
             let model = try body.string("model", maxLength: 256)
             let info: NamespaceInfo
             if body.has("dimension") {
@@ -113,6 +114,7 @@ extension RAGServer {
                 queries = [try floatArray(body.object["vector"], field: "vector")]
             }
             let results = try store.search(name, vectors: queries, k: topK, filter: filter, clearance: clearance)
+            context.audit.show(documentIDs: results.joined().map { $0.documentID ?? $0.id })
             let lists = results.map { $0.map(JSONWire.vectorHit) }
             return JSONWire.response(["results": many ? lists as Any : lists[0] as Any])
         }

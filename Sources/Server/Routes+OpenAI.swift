@@ -118,6 +118,8 @@ extension RAGServer {
                     return try await streamRAGChat(query, id: id, created: created, model: model, context: context)
                 }
                 let answer = try await engine.answer(query, caller: context.principal.caller)
+                context.audit.show(documentIDs: answer.sources.map(\.documentID))
+                context.audit.resource(answer.queryID)
                 var object = Self.completion(id: id, created: created, model: model, content: answer.answer,
                                              usage: answer.usage.map { ($0.prompt, $0.completion) } ?? (0, 0))
                 object["sources"] = JSONWire.sources(answer.sources)
@@ -203,6 +205,7 @@ extension RAGServer {
         guard let first = try await events.value.next() else {
             throw APIProblem(.internalServerError, code: "stream", "the answer stream ended without an answer")
         }
+        if case .sources(let hits) = first { context.audit.show(documentIDs: hits.map(\.documentID)) }
         return Response(status: .ok, headers: Self.eventStreamHeaders(), body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: Self.chunk(id: id, created: created, model: model, delta: ["role": "assistant", "content": ""], finish: nil)))
             var event: QueryEngine.StreamEvent? = first

@@ -14,6 +14,7 @@ extension RAGServer {
             let started = ContinuousClock.now
             let search = try searchRequest(body, context: context)
             let hits = try await engine.searcher.search(search)
+            context.audit.show(documentIDs: hits.map(\.documentID))
             return JSONWire.response(["results": hits.map(JSONWire.searchHit), "latency_ms": started.elapsedMilliseconds])
         }
 
@@ -25,6 +26,8 @@ extension RAGServer {
                 return try await streamAnswer(query, context: context)
             }
             let answer = try await engine.answer(query, caller: context.principal.caller)
+            context.audit.show(documentIDs: answer.sources.map(\.documentID))
+            context.audit.resource(answer.queryID)
             return JSONWire.response(JSONWire.answer(answer))
         }
 
@@ -32,6 +35,7 @@ extension RAGServer {
             try context.require(.reader)
             let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["query_id", "rating", "comment"])
             let queryID = try body.requiredString("query_id", maxLength: 128)
+            context.audit.resource(queryID)
             let rating = try body.int("rating", default: Int.min, range: -1...5)
             guard rating != Int.min else { throw APIProblem.badRequest("rating is required (-1 to 5)", field: "rating", code: "missing_field") }
             let comment = try body.string("comment", maxLength: 4000, allowEmpty: true)
@@ -111,6 +115,7 @@ extension RAGServer {
         guard let first = try await events.value.next() else {
             throw APIProblem(.internalServerError, code: "stream", "the answer stream ended without an answer")
         }
+        if case .sources(let hits) = first { context.audit.show(documentIDs: hits.map(\.documentID)) }
         let requestID = context.requestID
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
@@ -168,7 +173,9 @@ extension ServerContext {
     }
 
     /// The namespace if the principal may use it; otherwise 404 as if it did not exist (no existence leak).
+    /// Noted for the audit log either way.
     func visibleNamespace(_ name: String) throws -> String {
+        audit.namespace(name)
         guard principal.mayUse(namespace: name) else {
             throw APIProblem(.notFound, code: "namespace_not_found", "namespace \"\(name)\" does not exist")
         }

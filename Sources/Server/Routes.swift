@@ -48,9 +48,11 @@ struct MethodTable: Sendable {
 }
 
 extension ServerContext {
-    /// A path parameter, percent-decoded.
+    /// A path parameter, percent-decoded; noted for the audit log (`ns` as the namespace, others as resource ids).
     func parameter(_ name: String) throws -> String {
         let raw = try parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        let value = raw.removingPercentEncoding ?? raw
+        if name == "ns" { audit.namespace(value) } else { audit.resource(value) }
+        return value
     }
 }

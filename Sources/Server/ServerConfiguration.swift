@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     /// One JSON line per request at `info`; off for benchmarks.
     public var accessLog = true
     public var logLevel: Logger.Level = .info
+    /// `[audit]`: recording of API requests.
+    public var audit = AuditSettings()
+    /// `[retention]`: how long query logs, feedback and audit entries are kept.
+    public var retention = RetentionPolicy()
 
     public init(uploadDirectory: String) {
         self.uploadDirectory = uploadDirectory

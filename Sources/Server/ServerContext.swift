@@ -10,7 +10,12 @@ public struct ServerContext: RequestContext {
     /// From a valid incoming `X-Request-ID`, or generated.
     public var requestID: String
     /// Set by the authentication middleware; the local operator while `[auth]` is off.
-    public var principal: Principal
+    public var principal: Principal {
+        didSet { audit.setPrincipal(principal.id) }
+    }
+    /// What the audit log records of this request beyond its route and status; one box shared by every copy
+    /// of the context, so the audit middleware outside sees what handlers and inner middleware note.
+    public let audit: AuditNote
     /// The peer's address, for logs and per-address limits.
     public let remoteAddress: String?
 
@@ -18,6 +23,7 @@ public struct ServerContext: RequestContext {
         coreContext = .init(source: source)
         requestID = ""
         principal = .localOperator
+        audit = AuditNote(principal: Principal.localOperator.id)
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 

@@ -64,6 +64,12 @@ extension SQLiteConnection {
         let done = Set(applied)
         for migration in migrations where !done.contains(migration.name) {
             try transaction {
+                // Another process opening the same new file may have applied it since the list above was read.
+                let check = try prepare("SELECT 1 FROM schema_migrations WHERE name = ?")
+                check.bind(1, migration.name)
+                let applied = try check.step()
+                check.reset()
+                if applied { return }
                 try execute(migration.sql)
                 let insert = try prepare("""
                     INSERT INTO schema_migrations(version, name, applied_at)

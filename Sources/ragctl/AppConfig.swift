@@ -64,6 +64,20 @@ struct AppConfig: Sendable {
         var logLevel = "info"
     }
 
+    /// `[retention]`: days each kind of record is kept (0 = forever) and seconds between passes.
+    struct Retention: Sendable {
+        var queryLogsDays = 90.0
+        var feedbackDays = 365.0
+        var auditDays = 365.0
+        var interval = 3600.0
+    }
+
+    /// `[audit]`: whether `ragctl serve` records API requests, and how long entries wait to be written together.
+    struct Audit: Sendable {
+        var enabled = true
+        var flushInterval = 0.05
+    }
+
     /// `[auth]`: see README "Security: keys and tokens".
     struct Auth: Sendable {
         var enabled = false
@@ -98,6 +112,8 @@ struct AppConfig: Sendable {
     var validation = Validation()
     var server = Server()
     var auth = Auth()
+    var retention = Retention()
+    var audit = Audit()
 
     /// The query path's settings; provider API keys are read from the environment variables the config names.
     func queryEngine(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> QueryEngineConfiguration {
@@ -208,11 +224,15 @@ struct AppConfig: Sendable {
         try check((0...300).contains(auth.jwtLeeway), "auth.jwt_leeway must be 0-300 seconds")
         try check(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(server.logLevel),
                   "server.log_level must be trace, debug, info, notice, warning, error or critical")
+        try check(retention.queryLogsDays >= 0 && retention.feedbackDays >= 0 && retention.auditDays >= 0,
+                  "retention.query_logs_days, feedback_days and audit_days must be >= 0 (0 keeps forever)")
+        try check(retention.interval >= 1, "retention.interval must be at least 1 second")
+        try check((0...60).contains(audit.flushInterval), "audit.flush_interval must be 0-60 seconds")
     }
 
     private mutating func apply(_ table: [String: Any]) throws {
         let known: Set<String> = ["data_dir", "embedder", "llm", "resilience", "cache", "rate_limit", "validation", "server", "auth",
-                                  "prices", "query_log"]
+                                  "prices", "query_log", "retention", "audit"]
         for key in table.keys where !known.contains(key) { throw ConfigError(message: "unknown key \(key)") }
         if let dir = table["data_dir"] { dataDir = try Self.string(dir, "data_dir") }
         if let section = try Self.section(table, "embedder") {
@@ -309,6 +329,20 @@ struct AppConfig: Sendable {
             server.shutdownGrace = try r.double("shutdown_grace") ?? server.shutdownGrace
             server.accessLog = try r.bool("access_log") ?? server.accessLog
             server.logLevel = try r.string("log_level") ?? server.logLevel
+            try r.finish()
+        }
+        if let section = try Self.section(table, "retention") {
+            var r = Reader(section: section, name: "retention")
+            retention.queryLogsDays = try r.double("query_logs_days") ?? retention.queryLogsDays
+            retention.feedbackDays = try r.double("feedback_days") ?? retention.feedbackDays
+            retention.auditDays = try r.double("audit_days") ?? retention.auditDays
+            retention.interval = try r.double("interval") ?? retention.interval
+            try r.finish()
+        }
+        if let section = try Self.section(table, "audit") {
+            var r = Reader(section: section, name: "audit")
+            audit.enabled = try r.bool("enabled") ?? audit.enabled
+            audit.flushInterval = try r.double("flush_interval") ?? audit.flushInterval
             try r.finish()
         }
         if let section = try Self.section(table, "auth") {

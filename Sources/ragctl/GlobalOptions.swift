@@ -65,7 +65,7 @@ struct GlobalOptions: ParsableArguments {
     /// written by `ingest` would look "newer" to `namespaces`.
     func openStore(configuration: VectorStore.Configuration = VectorStore.Configuration()) throws -> VectorStore {
         var configuration = configuration
-        configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations
+        configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations + AuditSchema.migrations
         return try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
     }
 }

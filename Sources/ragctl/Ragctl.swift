@@ -23,6 +23,7 @@ struct Ragctl: AsyncParsableCommand {
             VectorsCommand.self,
             BenchCommand.self,
             KeysCommand.self,
+            AuditCommand.self,
         ]
     )
 

@@ -56,6 +56,12 @@ struct ServeCommand: AsyncParsableCommand {
         settings.shutdownGrace = config.server.shutdownGrace
         settings.accessLog = config.server.accessLog
         settings.logLevel = level
+        settings.audit.enabled = config.audit.enabled
+        settings.audit.flushInterval = config.audit.flushInterval
+        settings.retention.queryLogsDays = config.retention.queryLogsDays
+        settings.retention.feedbackDays = config.retention.feedbackDays
+        settings.retention.auditDays = config.retention.auditDays
+        settings.retention.interval = config.retention.interval
         var authenticator: Authenticator?
         if config.auth.enabled {
             let environment = ProcessInfo.processInfo.environment

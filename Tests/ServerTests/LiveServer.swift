@@ -145,7 +145,7 @@ struct LiveServerError: Error, CustomStringConvertible {
 
 func openServerStore(_ dir: TemporaryDirectory) throws -> VectorStore {
     var configuration = VectorStore.Configuration()
-    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations
+    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations + AuditSchema.migrations
     return try VectorStore(directory: dir.file("data"), configuration: configuration)
 }
 
