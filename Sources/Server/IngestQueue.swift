@@ -34,6 +34,9 @@ public final class IngestQueue: Service, @unchecked Sendable {
 
     public var depth: Int { lock.withLock { pending.count } }
 
+    /// True once a graceful shutdown stopped intake (running jobs have been told to stop).
+    public var isClosed: Bool { lock.withLock { closed } }
+
     /// Records the job and queues it. Throws 503 (with Retry-After) when the queue is full; nothing is
     /// recorded then.
     func submit(_ options: IngestOptions) throws -> Job {

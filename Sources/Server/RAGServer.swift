@@ -22,7 +22,7 @@ public final class RAGServer: Sendable {
     public let authenticator: Authenticator?
     /// The audit log: written by `AuditMiddleware` when `configuration.audit.enabled`, read by `GET /api/v1/audit`.
     public let audit: AuditLog
-    let queue: IngestQueue
+    public let queue: IngestQueue
     let ingestor: Ingestor
     let logger: Logger
     let started = Date()

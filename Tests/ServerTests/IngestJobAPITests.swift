@@ -116,14 +116,11 @@ import VectorStore
         let id = try #require(submitted.json["job_id"] as? String)
         try await Self.waitUntil(first, job: id, state: "running")
         for _ in 0..<400 where try upstream.stats().inFlight == 0 { try await Task.sleep(for: .milliseconds(25)) }
-        // Shut down while the first group's embeddings are held; once the HTTP side is down (the workers
-        // are told to stop right after it), let the embeddings through: the job must stop before group two.
+        // Shut down while the first group's embeddings are held; once the workers have been told to stop
+        // (after the HTTP side drained), let the embeddings through: the job must stop before group two.
         let stopping = Task { try await first.stop() }
-        for _ in 0..<400 {
-            if (try? await first.get("/healthz")) == nil { break }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        try await Task.sleep(for: .milliseconds(500))
+        for _ in 0..<2400 where !first.server.queue.isClosed { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(first.server.queue.isClosed)
         try upstream.release(path: "/v1/embeddings")
         try await stopping.value
         let stopped = try #require(try JobStore(store: first.store).get(id))
