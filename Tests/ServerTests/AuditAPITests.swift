@@ -165,8 +165,22 @@ import VectorStore
                                             action: "GET /api/v1/namespaces", status: 200, requestID: "old-\(i)"))
             }
         }
+        // The scripted embedding server instead of the native model: a light process (tests run side by side).
+        let upstream = try ScriptedUpstream.start(dimension: 8)
         let config = dir.file("config.toml")
-        try "[audit]\nflush_interval = 0\n\n[retention]\naudit_days = 30\ninterval = 3600\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try """
+            [embedder]
+            kind = "http"
+            base_url = "\(upstream.baseURL)"
+            model = "scripted-embed"
+
+            [audit]
+            flush_interval = 0
+
+            [retention]
+            audit_days = 30
+            interval = 3600
+            """.write(toFile: config, atomically: true, encoding: .utf8)
         let (port, process) = try await offPool { try Self.serve(dataDir: data, config: config, logDir: dir.path) }
         let client = LiveServerClient(port: port)
         #expect(try await client.get("/api/v1/namespaces").status == 200)

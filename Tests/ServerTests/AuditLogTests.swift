@@ -1,4 +1,6 @@
 import Foundation
+import Ingest
+import Retrieval
 import Server
 import Testing
 import TestSupport
@@ -25,7 +27,7 @@ import VectorStore
     @Test func entriesChainAndVerifyAcrossAReopen() throws {
         let dir = TemporaryDirectory("audit-chain")
         do {
-            let log = AuditLog(store: try openServerStore(dir))
+            let log = AuditLog(store: try openAuditStore(dir))
             try Self.seed(log, count: 5)
             let entries = try log.list()
             #expect(entries.map(\.id) == [5, 4, 3, 2, 1])
@@ -35,7 +37,7 @@ import VectorStore
             #expect(entries[1].resourceIDs == ["q3"])
             #expect(abs(entries.last!.time.timeIntervalSince(Self.t0)) < 1e-6)
         }
-        let log = AuditLog(store: try openServerStore(dir))
+        let log = AuditLog(store: try openAuditStore(dir))
         let result = try log.verify()
         #expect(result.ok)
         #expect(result.entries == 5)
@@ -48,7 +50,7 @@ import VectorStore
 
     @Test func listFiltersAndPages() throws {
         let dir = TemporaryDirectory("audit-list")
-        let log = AuditLog(store: try openServerStore(dir))
+        let log = AuditLog(store: try openAuditStore(dir))
         try Self.seed(log, count: 4, principal: "alice")
         try Self.seed(log, count: 2, start: Self.t0.addingTimeInterval(100), principal: "bob")
         #expect(try log.list(.init(principal: "bob")).map(\.id) == [6, 5])
@@ -73,7 +75,7 @@ import VectorStore
     ])
     func anEditedEntryIsReportedByItsID(sql: String) throws {
         let dir = TemporaryDirectory("audit-edit")
-        let store = try openServerStore(dir)
+        let store = try openAuditStore(dir)
         let log = AuditLog(store: store)
         try Self.seed(log, count: 5)
         try Self.tamper(store, sql)
@@ -84,7 +86,7 @@ import VectorStore
 
     @Test func anEditWithARecomputedHashBreaksTheNextLink() throws {
         let dir = TemporaryDirectory("audit-rehash")
-        let store = try openServerStore(dir)
+        let store = try openAuditStore(dir)
         let log = AuditLog(store: store)
         try Self.seed(log, count: 5)
         var forged = try #require(try log.list(.init(limit: 1, beforeID: 4)).first)
@@ -97,7 +99,7 @@ import VectorStore
 
     @Test func aDeletedMiddleEntryIsReported() throws {
         let dir = TemporaryDirectory("audit-delete")
-        let store = try openServerStore(dir)
+        let store = try openAuditStore(dir)
         let log = AuditLog(store: store)
         try Self.seed(log, count: 5)
         try Self.tamper(store, "DELETE FROM audit_log WHERE id = 3")
@@ -108,7 +110,7 @@ import VectorStore
 
     @Test func aDeletedFirstOrLastEntryIsReported() throws {
         let dir = TemporaryDirectory("audit-ends")
-        let store = try openServerStore(dir)
+        let store = try openAuditStore(dir)
         let log = AuditLog(store: store)
         try Self.seed(log, count: 5)
         try Self.tamper(store, "DELETE FROM audit_log WHERE id = 5")
@@ -119,7 +121,7 @@ import VectorStore
 
     @Test func reorderedOrRenumberedEntriesAreReported() throws {
         let dir = TemporaryDirectory("audit-reorder")
-        let store = try openServerStore(dir)
+        let store = try openAuditStore(dir)
         let log = AuditLog(store: store)
         try Self.seed(log, count: 5)
         // Swap rows 2 and 3 (their contents trade places under the ids).
@@ -129,7 +131,7 @@ import VectorStore
         #expect(try log.verify().broken?.id == 2)
 
         let other = TemporaryDirectory("audit-renumber")
-        let store2 = try openServerStore(other)
+        let store2 = try openAuditStore(other)
         let log2 = AuditLog(store: store2)
         try Self.seed(log2, count: 5)
         // Close a deletion's gap by renumbering the rest: the hashes cover the ids.
@@ -140,7 +142,7 @@ import VectorStore
 
     @Test func bufferedEntriesFromManyTasksFormOneChain() async throws {
         let dir = TemporaryDirectory("audit-buffer")
-        let log = AuditLog(store: try openServerStore(dir), flushInterval: 0.005)
+        let log = AuditLog(store: try openAuditStore(dir), flushInterval: 0.005)
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<8 {
                 group.addTask {
@@ -163,8 +165,8 @@ import VectorStore
 
     @Test func twoProcessesAppendToOneChain() throws {
         let dir = TemporaryDirectory("audit-two-writers")
-        let server = AuditLog(store: try openServerStore(dir))
-        let cli = AuditLog(store: try openServerStore(dir))   // a second connection, as another process has
+        let server = AuditLog(store: try openAuditStore(dir))
+        let cli = AuditLog(store: try openAuditStore(dir))   // a second connection, as another process has
         for i in 0..<10 {
             try (i % 3 == 0 ? cli : server).record(AuditEntry(principal: "local", action: "namespace.create", status: 201, requestID: "r\(i)"))
         }
@@ -195,7 +197,7 @@ import VectorStore
 
     @Test func idListsWithAnyCharactersRoundTrip() throws {
         let dir = TemporaryDirectory("audit-lists")
-        let log = AuditLog(store: try openServerStore(dir))
+        let log = AuditLog(store: try openAuditStore(dir))
         let odd = ["a\"b", "back\\slash", "line\nbreak\u{1}", "été ✓", "comma,\"],[\"", "", "[]"]
         try log.record(AuditEntry(principal: "local", action: "GET /api/v1/namespaces", resourceIDs: odd, status: 200, requestID: "r",
                                   shownDocumentIDs: ["plain", "ids"]))
@@ -217,4 +219,13 @@ import VectorStore
         #expect(hashes[0] == AuditChain.hash(a, prev: AuditChain.genesis))
         #expect(hashes[0].count == 64)
     }
+}
+
+/// The server's schema with `normal` durability: these tests commit hundreds of small transactions, and an
+/// fsync each would hold the two cooperative threads the whole test process shares.
+func openAuditStore(_ dir: TemporaryDirectory) throws -> VectorStore {
+    var configuration = VectorStore.Configuration()
+    configuration.durability = .normal
+    configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + AuditSchema.migrations
+    return try VectorStore(directory: dir.file("data"), configuration: configuration)
 }

@@ -13,6 +13,7 @@ import VectorStore
     static func seed(_ dir: TemporaryDirectory, count: Int) throws -> String {
         let data = dir.file("data")
         var configuration = VectorStore.Configuration()
+        configuration.durability = .normal
         configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + AuditSchema.migrations
         let log = AuditLog(store: try VectorStore(directory: data, configuration: configuration))
         for i in 0..<count {
@@ -22,13 +23,17 @@ import VectorStore
         return data
     }
 
-    static func sqlite(_ data: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", data + "/store.sqlite", sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+    /// Runs the sqlite3 tool on the store, off the cooperative pool.
+    static func sqlite(_ data: String, _ sql: String) async throws {
+        let status = try await offPool { () -> Int32 in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["sqlite3", data + "/store.sqlite", sql]
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(status == 0, "sqlite3 \(sql)")
     }
 
     @Test func listAndVerifyThenFindTheEditedEntry() async throws {
@@ -55,7 +60,7 @@ import VectorStore
         #expect((good.json?["head_hash"] as? String)?.count == 64)
         #expect(good.json?["broken"] is NSNull)
 
-        try Self.sqlite(data, "UPDATE audit_log SET principal = 'key_reader' WHERE id = 3")
+        try await Self.sqlite(data, "UPDATE audit_log SET principal = 'key_reader' WHERE id = 3")
         let bad = try await Ragctl.run(["audit", "verify", "--json", "--data-dir", data])
         #expect(bad.status == 1)
         #expect(bad.json?["ok"] as? Bool == false)
@@ -69,14 +74,14 @@ import VectorStore
     @Test func verifyFindsADeletedAndAReorderedEntry() async throws {
         let dir = TemporaryDirectory("cli-audit-delete")
         let data = try Self.seed(dir, count: 6)
-        try Self.sqlite(data, "DELETE FROM audit_log WHERE id = 4")
+        try await Self.sqlite(data, "DELETE FROM audit_log WHERE id = 4")
         let deleted = try await Ragctl.run(["audit", "verify", "--json", "--data-dir", data])
         #expect(deleted.status == 1)
         #expect((deleted.json?["broken"] as? [String: Any])?["id"] as? Int == 4)
 
         let other = TemporaryDirectory("cli-audit-reorder")
         let data2 = try Self.seed(other, count: 6)
-        try Self.sqlite(data2, "UPDATE audit_log SET id = 100 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 5; UPDATE audit_log SET id = 5 WHERE id = 100;")
+        try await Self.sqlite(data2, "UPDATE audit_log SET id = 100 WHERE id = 2; UPDATE audit_log SET id = 2 WHERE id = 5; UPDATE audit_log SET id = 5 WHERE id = 100;")
         let reordered = try await Ragctl.run(["audit", "verify", "--json", "--data-dir", data2])
         #expect(reordered.status == 1)
         #expect((reordered.json?["broken"] as? [String: Any])?["id"] as? Int == 2)
