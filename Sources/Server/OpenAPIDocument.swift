@@ -4335,11 +4335,11 @@ enum OpenAPIDocument {
               },
               "principal": {
                 "type": "string",
-                "description": "API key id or JWT subject; `local` without authentication; `system` for retention."
+                "description": "`key:<id>` for an API key, or the JWT subject; `anonymous` when the credentials were refused; `local` without authentication; `system` for retention."
               },
               "action": {
                 "type": "string",
-                "description": "A named action (`namespace.create`, `namespace.delete`, `vectors.upsert`, `document.create`, `document.delete`, `ingest.submit`, `audit.read`, `audit.prune`, `retention.prune`, `keys.*`) or `METHOD /route/{pattern}`; `METHOD unmatched` for unrouted paths.",
+                "description": "A named action (`namespace.create`, `namespace.delete`, `vectors.upsert`, `document.create`, `document.delete`, `ingest.submit`, `audit.read`, `keys.create`, `keys.revoke`, `keys.rotate`, `audit.prune`, `retention.prune`) or `METHOD /route/{pattern}`; `METHOD unmatched` for unrouted paths.",
                 "examples": [
                   "POST /api/v1/search",
                   "namespace.create"

@@ -54,9 +54,9 @@ public final class RAGServer: Sendable {
         let methods = MethodBox()
         if configuration.audit.enabled {
             // Outermost: it records the final status and request id that `RequestMiddleware` produces.
-            router.add(middleware: AuditMiddleware(log: audit, logger: logger))
+            router.add(middleware: AuditMiddleware(log: audit, logger: logger, unauthenticated: authenticator.map { _ in Authenticator.anonymous.id }))
         }
-                router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods,
+        router.add(middleware: RequestMiddleware(metrics: metrics, accessLog: configuration.accessLog, methods: methods,
                                                  authenticator: authenticator))
         let routes = RouteTable(router: router)
         addOperationalRoutes(routes)

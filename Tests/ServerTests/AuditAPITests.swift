@@ -143,6 +143,27 @@ import VectorStore
         #expect(try reopened.list(.init(limit: 1)).first?.requestID == "shutdown-19")
     }
 
+    @Test func withAuthenticationEntriesNameTheKeyAndRefusalsAreAnonymous() async throws {
+        let server = try await LiveServer.start(auth: AuthConfiguration())
+        let admin = try server.keys.create(APIKey.Spec(name: "admin", role: .admin, namespaces: nil, clearance: .restricted))
+        let bearer = [("Authorization", "Bearer \(admin.secret)")]
+        #expect(try await server.get("/api/v1/namespaces", headers: [("X-Request-ID", "no-credentials")]).status == 401)
+        let created = try await server.post("/api/v1/keys", ["name": "ci", "role": "reader", "namespaces": ["*"]], headers: bearer)
+        #expect(created.status == 201, "\(created.text)")
+        let id = try #require(created.json["id"] as? String)
+        #expect(try await server.request("POST", "/api/v1/keys/\(id)/revoke", headers: bearer).status == 200)
+        #expect(try await server.get("/api/v1/audit", headers: bearer).status == 200)
+
+        let entries = try server.server.audit.list(.init(limit: 10)).reversed().map { ($0.principal, $0.action, $0.status, $0.resourceIDs) }
+        let principal = "key:\(admin.key.id)"   // an API key principal
+        #expect(entries.map(\.0) == ["anonymous", principal, principal, principal])
+        #expect(entries.map(\.1) == ["GET /api/v1/namespaces", "keys.create", "keys.revoke", "audit.read"])
+        #expect(entries.map(\.2) == [401, 201, 200, 200])
+        #expect(entries[1].3 == [id])
+        #expect(entries[2].3 == [id])
+        try await server.stop()
+    }
+
     @Test func auditingCanBeTurnedOff() async throws {
         let server = try await LiveServer.start { $0.audit.enabled = false }
         #expect(try await server.get("/api/v1/namespaces").status == 200)

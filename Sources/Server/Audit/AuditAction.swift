@@ -2,8 +2,8 @@
 ///
 /// Administrative requests get a name (`namespace.create` …); every other request is `METHOD /route` with
 /// the route's pattern (`GET /api/v1/namespaces/{ns}/documents/{id}`), never the concrete path; an unrouted
-/// request is `METHOD unmatched`. Handlers may name their own action with `AuditNote.name(_:)` (the keys
-/// routes: `keys.create`, `keys.revoke`, `keys.rotate`). Retention writes `audit.prune` and `retention.prune`.
+/// request is `METHOD unmatched`. Handlers may name their own action with `AuditNote.name(_:)`. Retention
+/// writes `audit.prune` and `retention.prune`.
 public enum AuditAction {
     public static let named: [String: String] = [
         "POST /api/v1/namespaces": "namespace.create",
@@ -13,6 +13,9 @@ public enum AuditAction {
         "DELETE /api/v1/namespaces/{ns}/documents/{id}": "document.delete",
         "POST /api/v1/ingest": "ingest.submit",
         "GET /api/v1/audit": "audit.read",
+        "POST /api/v1/keys": "keys.create",
+        "POST /api/v1/keys/{id}/revoke": "keys.revoke",
+        "POST /api/v1/keys/{id}/rotate": "keys.rotate",
     ]
 
     public static func name(method: String, route: String?) -> String {

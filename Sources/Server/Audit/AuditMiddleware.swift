@@ -14,10 +14,14 @@ struct AuditMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let log: AuditLog
     let logger: Logger
+    /// With authentication on, the principal recorded until the credentials are accepted (`anonymous`), so a
+    /// refused request is not attributed to the local operator.
+    let unauthenticated: String?
 
     static let unaudited: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json"]
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        if let unauthenticated { context.audit.setPrincipal(unauthenticated) }
         let response: Response
         do {
             response = try await next(request, context)

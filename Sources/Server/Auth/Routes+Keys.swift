@@ -41,6 +41,7 @@ extension RAGServer {
             let spec = APIKey.Spec(name: name, role: role, namespaces: namespaces, clearance: clearance,
                                    requestsPerMinute: rpm, tokensPerMinute: tpm, expiresAt: expires)
             let (key, secret) = try Self.mapAuthError(field: nil) { try keys.create(spec) }
+            context.audit.resource(key.id)
             var object = key.jsonObject(now: keys.now())
             object["key"] = secret
             var headers = HTTPFields()
@@ -69,6 +70,7 @@ extension RAGServer {
                     .int("grace", default: 0, range: 0...31_536_000)
             }
             let (key, secret) = try Self.mapAuthError(field: "grace") { try keys.rotate(id, grace: TimeInterval(grace)) }
+            context.audit.resource(key.id)
             var object = key.jsonObject(now: keys.now())
             object["key"] = secret
             var headers = HTTPFields()
