@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Server
 import VectorStore
 
 struct DocumentsCommand: ParsableCommand {
@@ -9,12 +10,6 @@ struct DocumentsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Delete.self])
 
     static func openStore(_ global: GlobalOptions) throws -> VectorStore { try global.openStore() }
-
-    static func object(_ d: DocumentRecord) -> [String: Any] {
-        ["id": d.id, "source": d.source, "title": d.title, "chunk_count": d.chunkCount, "content_hash": d.contentHash,
-         "access_level": d.accessLevel, "language": d.language, "format": d.format ?? NSNull(), "size_bytes": d.sizeBytes ?? NSNull(),
-         "last_indexed_at": rfc3339(d.lastIndexedAt), "metadata": d.metadata]
-    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the documents of a namespace.")
@@ -28,7 +23,7 @@ struct DocumentsCommand: ParsableCommand {
             let store = try DocumentsCommand.openStore(global)
             _ = try store.namespace(namespace)
             let documents = try DocumentRepository(store: store).list(namespace: namespace)
-            if json { JSONOutput.print(["documents": documents.map(DocumentsCommand.object)]); return }
+            if json { JSONOutput.print(["documents": documents.map(JSONWire.document)]); return }
             if documents.isEmpty { print("no documents in \(namespace)"); return }
             for d in documents {
                 print(pad(String(d.id.prefix(12)), 14) + pad(String(d.chunkCount), 6) + pad(d.language, 5) + pad(d.accessLevel, 11) + d.source)
@@ -52,9 +47,8 @@ struct DocumentsCommand: ParsableCommand {
             }
             let chunks = try repository.chunks(namespace: namespace, documentID: id)
             if json {
-                var object = DocumentsCommand.object(document)
-                object["chunks"] = chunks.map { ["id": $0.id, "ordinal": $0.ordinal, "text": $0.text, "start": $0.start, "end": $0.end,
-                                                 "heading_path": $0.headingPath, "token_count": $0.tokenCount] as [String: Any] }
+                var object = JSONWire.document(document)
+                object["chunks"] = chunks.map(JSONWire.chunk)
                 JSONOutput.print(object)
                 return
             }
@@ -81,10 +75,4 @@ struct DocumentsCommand: ParsableCommand {
             print("deleted document \(id) (\(chunks) chunks)")
         }
     }
-}
-
-/// Seconds since 1970 as RFC 3339 text (for JSON output).
-func rfc3339(_ seconds: Double) -> String {
-    let formatter = ISO8601DateFormatter()
-    return formatter.string(from: Date(timeIntervalSince1970: seconds))
 }

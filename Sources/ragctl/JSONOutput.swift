@@ -1,4 +1,5 @@
 import Foundation
+import Server
 import VectorStore
 
 /// JSON on stdout: one object, keys sorted, for `--json` outputs.
@@ -15,12 +16,7 @@ enum JSONOutput {
         FileHandle.standardOutput.write(Data((string(object) + "\n").utf8))
     }
 
-    static func metadata(_ metadata: Metadata) -> [String: Any] {
-        metadata.mapValues { $0.jsonObject }
-    }
+    static func metadata(_ metadata: Metadata) -> [String: Any] { JSONWire.metadata(metadata) }
 
-    /// Scores rounded to float precision so `0.1f` prints as 0.1, not 0.10000000149.
-    static func score(_ value: Float) -> Double {
-        Double(String(value)) ?? Double(value)
-    }
+    static func score(_ value: Float) -> Double { JSONWire.score(value) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Server
 import Ingest
 import VectorStore
 
@@ -8,12 +9,6 @@ struct JobsCommand: ParsableCommand {
         commandName: "jobs", abstract: "Ingest jobs: state, counts, per-file errors.",
         subcommands: [List.self, Show.self])
 
-    static func object(_ job: Job) -> [String: Any] {
-        ["id": job.id, "kind": job.kind, "namespace": job.namespace, "state": job.state.rawValue,
-         "created_at": rfc3339(job.createdAt), "started_at": job.startedAt.map(rfc3339) ?? NSNull(),
-         "finished_at": job.finishedAt.map(rfc3339) ?? NSNull(), "progress": job.progress,
-         "errors": job.errors.map { ["path": $0.path, "error": $0.error] }, "message": job.message ?? NSNull()]
-    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List recent jobs, newest first.")
@@ -24,10 +19,10 @@ struct JobsCommand: ParsableCommand {
         func run() throws {
             CommandFailure.jsonOutput = json
             let jobs = try JobStore(store: DocumentsCommand.openStore(global)).list(limit: limit)
-            if json { JSONOutput.print(["jobs": jobs.map(JobsCommand.object)]); return }
+            if json { JSONOutput.print(["jobs": jobs.map(JSONWire.job)]); return }
             if jobs.isEmpty { print("no jobs"); return }
             for job in jobs {
-                print(pad(job.id, 26) + pad(job.state.rawValue, 11) + pad(job.namespace, 16) + rfc3339(job.createdAt)
+                print(pad(job.id, 26) + pad(job.state.rawValue, 11) + pad(job.namespace, 16) + JSONWire.rfc3339(job.createdAt)
                       + (job.message.map { "  \($0)" } ?? ""))
             }
         }
@@ -44,7 +39,7 @@ struct JobsCommand: ParsableCommand {
             guard let job = try JobStore(store: DocumentsCommand.openStore(global)).get(id) else {
                 throw CommandFailure(code: "not_found", message: "no job \(id)")
             }
-            if json { JSONOutput.print(JobsCommand.object(job)); return }
+            if json { JSONOutput.print(JSONWire.job(job)); return }
             print("\(job.id)  \(job.kind)  \(job.namespace)  \(job.state.rawValue)")
             for key in job.progress.keys.sorted() { print("  \(key): \(job.progress[key]!)") }
             for error in job.errors { print("  failed: \(error.path): \(error.error)") }

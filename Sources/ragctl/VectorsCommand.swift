@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Server
 import VectorStore
 
 struct VectorsCommand: ParsableCommand {
@@ -109,7 +110,7 @@ struct VectorsCommand: ParsableCommand {
             let results = try store.search(namespace, vectors: queries, k: topK, filter: parsedFilter,
                                            clearance: AccessLevel(rawValue: clearance)!)
             if json {
-                let lists = results.map { $0.map(Self.object) }
+                let lists = results.map { $0.map(JSONWire.vectorHit) }
                 JSONOutput.print(["results": many ? lists as Any : lists[0] as Any])
                 return
             }
@@ -119,11 +120,6 @@ struct VectorsCommand: ParsableCommand {
                     print(String(format: "%3d  %.4f  %@  %@", rank + 1, hit.score, hit.id, hit.documentID ?? "-"))
                 }
             }
-        }
-
-        static func object(_ hit: SearchResult) -> [String: Any] {
-            ["id": hit.id, "document_id": hit.documentID as Any? ?? NSNull(), "score": JSONOutput.score(hit.score),
-             "metadata": JSONOutput.metadata(hit.metadata)]
         }
     }
 
