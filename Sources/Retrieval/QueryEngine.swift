@@ -268,7 +268,7 @@ public final class QueryEngine: Sendable {
         let started = time.now()
         let principal = request.userID ?? caller.principal
         // The limiter and both caches count their own outcomes in `metrics`.
-        _ = try await limiter.acquire(principal: principal, limits: caller.limits)
+        _ = try limiter.acquire(principal: principal, limits: caller.limits)
         let validated = try validations.value(for: MemoKey(text: request.query, number: request.contextWindow)) {
             try validator.validate(request.query, contextWindow: request.contextWindow)
         }
@@ -284,16 +284,16 @@ public final class QueryEngine: Sendable {
                                                  model: answerModel, temperature: request.temperature, clearance: clearance,
                                                  callerNamespaces: caller.namespaces, mode: request.mode, ranking: request.ranking)
         let key = cacheKeys.value(for: CacheKeyMemo(question: question, scope: scope)) { AnswerCacheKey(query: question, scope: scope) }
-        var context = Context(queryID: UUID().uuidString.lowercased(), question: question, request: request, principal: principal,
+        var context = Context(queryID: RandomID.uuid(), question: question, request: request, principal: principal,
                               caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
                               flagged: validated.flaggedAsInjection)
-        if let hit = await exactCache.value(for: key) {
+        if let hit = exactCache.value(for: key) {
             return .answered(try finish(context, answer: hit, layer: "exact", path: "cache:exact", usage: nil, cost: 0, stale: false))
         }
         context.embedding = try await embedder.embed([question]).first ?? []
         if let hit = try await semanticCache.lookup(query: question, embedding: context.embedding, scope: scope) {
             // The same question again is then an exact hit: no embedding, no scan of the semantic entries.
-            await exactCache.store(hit.answer, for: key)
+            exactCache.store(hit.answer, for: key)
             return .answered(try finish(context, answer: hit.answer, layer: "semantic", path: "cache:semantic", usage: nil, cost: 0,
                                         stale: false))
         }
@@ -320,16 +320,16 @@ public final class QueryEngine: Sendable {
         if usedFallback { metrics.recordFallback(to: provider) }
         let cost = configuration.prices.cost(usage: usage, model: model)
         let cached = CachedAnswer(answer: text, hits: context.passages, model: model, createdAt: Date().timeIntervalSince1970)
-        await exactCache.store(cached, for: context.key)
+        exactCache.store(cached, for: context.key)
         try? await semanticCache.store(cached, query: context.question, embedding: context.embedding, scope: context.scope)
-        await limiter.charge(tokens: usage.total, principal: context.principal, limits: context.caller.limits)
+        limiter.charge(tokens: usage.total, principal: context.principal, limits: context.caller.limits)
         return try finish(context, answer: cached, layer: nil, path: (usedFallback ? "fallback:" : "provider:") + provider,
                           usage: usage, cost: cost, stale: false)
     }
 
     /// No LLM answer: a stale cached answer for the same key when providers failed, else the extractive one.
     private func fallback(_ context: Context, after error: ProviderError?) async throws -> QueryAnswer {
-        if error != nil, let stale = await exactCache.stale(context.key) {
+        if error != nil, let stale = exactCache.stale(context.key) {
             metrics.recordFallback(to: "stale_cache")
             return try finish(context, answer: stale.value, layer: nil, path: "stale_cache", usage: nil, cost: 0, stale: true,
                               status: "fallback")
@@ -430,14 +430,14 @@ struct CacheKeyMemo: Hashable, Sendable {
 
 /// A bounded memo for pure functions: at capacity it starts over (cheaper than LRU bookkeeping, and the
 /// hot entries come back at once). Errors are not memoised.
-final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+public final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let capacity: Int
     private let lock = NSLock()
     private var values: [Key: Value] = [:]   // guarded by lock
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
-    func value<E: Error>(for key: Key, _ make: () throws(E) -> Value) throws(E) -> Value {
+    public func value<E: Error>(for key: Key, _ make: () throws(E) -> Value) throws(E) -> Value {
         if let hit = lock.withLock({ values[key] }) { return hit }
         let made = try make()
         lock.withLock {

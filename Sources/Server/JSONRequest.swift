@@ -5,7 +5,7 @@ import NIOCore
 import VectorStore
 
 /// Limits on request bodies: bytes (413 beyond), JSON nesting depth, and the seconds a client may take to
-/// send one (408 beyond, so a trickling client cannot hold a request open).
+/// send one (beyond it the connection is closed, so a trickling client cannot hold a request open).
 public struct BodyLimits: Sendable {
     public var maxBytes = 10 << 20
     public var maxDepth = 32
@@ -25,9 +25,9 @@ struct JSONRequest {
 
     /// Reads and parses the body: checks the content type (415), size (413), nesting depth and that the
     /// top level is an object (400).
-    static func read(_ request: Request, limits: BodyLimits, allowed: Set<String>? = nil) async throws -> JSONRequest {
+    static func read(_ request: Request, context: ServerContext, limits: BodyLimits, allowed: Set<String>? = nil) async throws -> JSONRequest {
         try checkContentType(request, accepted: ["application/json"])
-        let bytes = try await collect(request, limits: limits)
+        let bytes = try await collect(request, context: context, limits: limits)
         return try parse(bytes, limits: limits, allowed: allowed)
     }
 
@@ -54,28 +54,30 @@ struct JSONRequest {
 
     /// Collects the body, refusing more than `limit` bytes with 413 (a Content-Length over the limit is
     /// refused before reading).
-    static func collect(_ request: Request, limits: BodyLimits) async throws -> ByteBuffer {
+    static func collect(_ request: Request, context: ServerContext, limits: BodyLimits) async throws -> ByteBuffer {
         let limit = limits.maxBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIProblem(.contentTooLarge, code: "body_too_large", "the request body is \(length) bytes; the limit is \(limit)")
         }
+        let watch = BodyDeadlines.shared.register(context.channel, timeout: .nanoseconds(Int64(limits.timeout * 1e9)))
         do {
-            return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-                group.addTask { try await request.body.collect(upTo: limit) }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int64(limits.timeout * 1000)))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let body = first else {
-                    throw APIProblem(.requestTimeout, code: "body_timeout",
-                                     "the request body did not arrive within \(limits.timeout) s")
-                }
-                return body
-            }
+            let body = try await request.body.collect(upTo: limit)
+            guard BodyDeadlines.shared.finish(watch) else { throw timedOut(limits) }
+            return body
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            BodyDeadlines.shared.finish(watch)
             throw APIProblem(.contentTooLarge, code: "body_too_large", "the request body is larger than the limit of \(limit) bytes")
+        } catch let problem as APIProblem {
+            throw problem
+        } catch {
+            guard BodyDeadlines.shared.finish(watch) else { throw timedOut(limits) }
+            throw error
         }
+    }
+
+    /// 408: the connection is already closed, so this reaches the logs, metrics and audit rather than the client.
+    private static func timedOut(_ limits: BodyLimits) -> APIProblem {
+        APIProblem(.requestTimeout, code: "body_timeout", "the request body did not arrive within \(limits.timeout) s")
     }
 
     /// 415 unless the content type is one of `accepted` (parameters ignored) or a `+json` type for JSON.

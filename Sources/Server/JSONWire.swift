@@ -50,6 +50,76 @@ public enum JSONWire {
         ]
     }
 
+    /// `answer(_:)` as JSON text, byte for byte what `JSONText.bytes(answer(answer))` writes, without building
+    /// the dictionary. Everything but `latency_ms` and `query_id` is the same for every hit of one cache entry,
+    /// so a cached answer's text around those two fields is written once per entry and layer (`rendering`);
+    /// a hit then costs two copies, an integer and a UUID.
+    public static func answerBody(_ answer: QueryAnswer) -> ByteBuffer {
+        let parts: AnswerParts
+        if let memo = answer.rendering, answer.cached, answer.usage == nil, !answer.stale, answer.cost == 0 {
+            let key = "answer|\(answer.cacheLayer ?? "")|\(answer.path)|\(answer.model)|\(answer.flagged)|\(answer.degraded)"
+            parts = AnswerParts(head: memo.bytes(key + "|head") { AnswerParts.head(answer) },
+                                middle: memo.bytes(key + "|middle") { AnswerParts.middle(answer) },
+                                tail: memo.bytes(key + "|tail") { AnswerParts.tail(answer) })
+        } else {
+            parts = AnswerParts(head: AnswerParts.head(answer), middle: AnswerParts.middle(answer), tail: AnswerParts.tail(answer))
+        }
+        var idText: [UInt8] = []
+        idText.reserveCapacity(answer.queryID.utf8.count + 2)
+        JSONText.write(answer.queryID, into: &idText)
+        let latency = String(answer.latencyMs)
+        var buffer = ByteBufferAllocator().buffer(capacity: parts.head.count + parts.middle.count + parts.tail.count + idText.count + 20)
+        buffer.writeBytes(parts.head)
+        buffer.writeString(latency)
+        buffer.writeBytes(parts.middle)
+        buffer.writeBytes(idText)
+        buffer.writeBytes(parts.tail)
+        return buffer
+    }
+
+    /// The three invariant stretches of an answer's JSON text (sorted keys):
+    /// head `{"answer":…,"flagged":…,"latency_ms":`, middle `,"model":…,"query_id":`, tail `,"sources":…}`.
+    private struct AnswerParts {
+        var head: [UInt8]
+        var middle: [UInt8]
+        var tail: [UInt8]
+
+        static func head(_ answer: QueryAnswer) -> [UInt8] {
+            var out = JSONText.bytes([
+                "answer": answer.answer, "cache_layer": answer.cacheLayer ?? NSNull(), "cached": answer.cached, "cost": answer.cost,
+                "degraded": answer.degraded, "flagged": answer.flagged,
+            ] as [String: Any])
+            out.removeLast()   // the closing brace
+            out.append(contentsOf: Array(#","latency_ms":"#.utf8))
+            return out
+        }
+
+        static func middle(_ answer: QueryAnswer) -> [UInt8] {
+            var out = Array(#","model":"#.utf8)
+            JSONText.write(answer.model, into: &out)
+            out.append(contentsOf: Array(#","path":"#.utf8))
+            JSONText.write(answer.path, into: &out)
+            out.append(contentsOf: Array(#","query_id":"#.utf8))
+            return out
+        }
+
+        static func tail(_ answer: QueryAnswer) -> [UInt8] {
+            var out = Array(#","sources":"#.utf8)
+            if let memo = answer.rendering {
+                out.append(contentsOf: memo.bytes("sources") { JSONText.bytes(sources(answer.sources)) })
+            } else {
+                JSONText.write(sources(answer.sources), into: &out)
+            }
+            out.append(contentsOf: Array(#","stale":"#.utf8))
+            JSONText.write(answer.stale, into: &out)
+            out.append(contentsOf: Array(#","usage":"#.utf8))
+            JSONText.write(answer.usage.map { ["prompt_tokens": $0.prompt, "completion_tokens": $0.completion, "estimated": $0.estimated] as [String: Any] }
+                           ?? NSNull() as Any, into: &out)
+            out.append(UInt8(ascii: "}"))
+            return out
+        }
+    }
+
     public static func sources(_ hits: [SearchHit]) -> [[String: Any]] {
         hits.enumerated().map { index, hit in
             var object = searchHit(hit)

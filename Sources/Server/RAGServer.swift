@@ -26,6 +26,8 @@ public final class RAGServer: Sendable {
     let ingestor: Ingestor
     let logger: Logger
     let started = Date()
+    /// `/api/v1/query` bodies already parsed, by their bytes (a pure function; bounded).
+    let parsedQueries = Memo<ByteBuffer, ParsedQuery>(capacity: 4096)
 
     /// - Parameters:
     ///   - store: opened with `AuditSchema.migrations` besides the Ingest and Retrieval ones.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Retrieval
 
 /// The outermost layer of every request: assigns the request id (echoing a well-formed `X-Request-ID`),
 /// authenticates the caller when `[auth]` is on (`Authenticator`, which sets `context.principal`), turns every
@@ -51,13 +52,47 @@ struct RequestMiddleware: RouterMiddleware {
         // Route patterns only; Hummingbird names unrouted requests "NotFound".
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
-        if accessLog {
-            context.logger.info("request", metadata: [
-                "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(response.status.code),
-                "ms": .string(String(format: "%.2f", seconds * 1000)), "principal": .string(context.principal.id),
-            ])
+        if accessLog, context.logger.logLevel <= .info {
+            LogSink.standardError.write(Self.accessLine(logger: context.logger.label, method: request.method.rawValue, route: route,
+                                                        status: response.status.code, seconds: seconds,
+                                                        principal: context.principal.id, requestID: requestID))
         }
         return response
+    }
+
+    /// The access-log line: what `JSONLogHandler` writes for
+    /// `logger.info("request", metadata: [method, route, status, ms, principal, request_id])`, written directly
+    /// (fixed keys in sorted order) because it is the one line every request logs.
+    static func accessLine(logger: String, method: String, route: String, status: Int, seconds: Double, principal: String,
+                           requestID: String) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(192)
+        func field(_ key: StaticString, _ value: String, first: Bool = false) {
+            if !first { line.append(UInt8(ascii: ",")) }
+            key.withUTF8Buffer { line.append(contentsOf: $0) }
+            JSONText.write(value, into: &line)
+        }
+        line.append(UInt8(ascii: "{"))
+        field(#""level":"#, "info", first: true)
+        field(#""logger":"#, logger)
+        field(#""method":"#, method)
+        field(#""ms":"#, milliseconds(seconds))
+        field(#""msg":"#, "request")
+        field(#""principal":"#, principal)
+        field(#""request_id":"#, requestID)
+        field(#""route":"#, route)
+        field(#""status":"#, String(status))
+        line.append(contentsOf: Array(#","ts":"#.utf8))
+        line.append(contentsOf: JSONLogHandler.timestamp())
+        line.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        return line
+    }
+
+    /// `seconds` as milliseconds with two decimals ("12.34"), without `String(format:)`.
+    static func milliseconds(_ seconds: Double) -> String {
+        let hundredths = Int((max(0, seconds) * 100_000).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// A valid incoming id (1–128 of `[A-Za-z0-9._-]`) or a fresh random one.

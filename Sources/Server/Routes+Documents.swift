@@ -107,7 +107,7 @@ extension RAGServer {
         let contentType = request.headers[.contentType] ?? "application/json"
         var upload: Upload
         if let boundary = MultipartForm.boundary(contentType: contentType) {
-            let bytes = try await JSONRequest.collect(request, limits: configuration.body)
+            let bytes = try await JSONRequest.collect(request, context: context, limits: configuration.body)
             let form = try MultipartForm.parse(Data(buffer: bytes), boundary: boundary)
             let fields: Set<String> = namespaceField ? ["file", "namespace", "access_level", "category"] : ["file", "access_level", "category"]
             if let unknown = form.parts.first(where: { !fields.contains($0.name) }) {
@@ -130,7 +130,7 @@ extension RAGServer {
             let allowed: Set<String> = namespaceField
                 ? ["namespace", "paths", "include", "exclude", "prune", "access_level", "category", "metadata", "redact_pii"]
                 : ["text", "title", "source", "format", "metadata", "access_level", "category"]
-            let body = try JSONRequest.parse(try await JSONRequest.collect(request, limits: configuration.body),
+            let body = try JSONRequest.parse(try await JSONRequest.collect(request, context: context, limits: configuration.body),
                                              limits: configuration.body, allowed: allowed)
             upload = Upload(files: [])
             if !namespaceField {

@@ -14,7 +14,7 @@ extension RAGServer {
 
         routes.on("/api/v1/namespaces", .post) { [self] request, context in
             try context.require(.admin)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["name", "dimension", "model"])
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body, allowed: ["name", "dimension", "model"])
             let name = try body.requiredString("name", maxLength: 256)
             context.audit.namespace(name)
             let model = try body.string("model", maxLength: 256)
@@ -61,7 +61,7 @@ extension RAGServer {
             try context.require(.writer)
             let name = try context.visibleNamespace(try context.parameter("ns"))
             let info = try store.namespace(name)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["vectors"])
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body, allowed: ["vectors"])
             guard let items = body.object["vectors"] as? [Any] else {
                 throw JSONRequest.typeError("vectors", "an array of {id, vector, document_id, metadata}", body.object["vectors"] ?? NSNull())
             }
@@ -96,7 +96,7 @@ extension RAGServer {
             try await admit(context)
             let name = try context.visibleNamespace(try context.parameter("ns"))
             _ = try store.namespace(name)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["vector", "vectors", "top_k", "filter", "clearance"])
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body, allowed: ["vector", "vectors", "top_k", "filter", "clearance"])
             let topK = try body.int("top_k", default: 10, range: 1...1000)
             let filter = try body.filter()
             let clearance = min(try body.choice("clearance", default: AccessLevel.restricted), context.principal.clearance)

@@ -46,7 +46,7 @@ extension RAGServer {
         routes.on("/v1/embeddings", .post) { [self] request, context in
             try context.require(.reader)
             try await admit(context)
-            var body = try await JSONRequest.read(request, limits: configuration.body)
+            var body = try await JSONRequest.read(request, context: context, limits: configuration.body)
             body.nullIsAbsent = true
             let inputs: [String]
             switch body.object["input"] {
@@ -93,7 +93,7 @@ extension RAGServer {
 
         routes.on("/v1/chat/completions", .post) { [self] request, context in
             try context.require(.reader)
-            var body = try await JSONRequest.read(request, limits: configuration.body)
+            var body = try await JSONRequest.read(request, context: context, limits: configuration.body)
             body.nullIsAbsent = true
             let model = try body.requiredString("model", maxLength: 256)
             let messages = try Self.chatMessages(body.object["messages"])

@@ -10,7 +10,7 @@ extension RAGServer {
         routes.on("/api/v1/search", .post) { [self] request, context in
             try context.require(.reader)
             try await admit(context)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: Self.searchFields)
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body, allowed: Self.searchFields)
             let started = ContinuousClock.now
             let search = try searchRequest(body, context: context)
             let hits = try await engine.searcher.search(search)
@@ -20,20 +20,27 @@ extension RAGServer {
 
         routes.on("/api/v1/query", .post) { [self] request, context in
             try context.require(.reader)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: Self.queryFields)
-            let query = try queryRequest(body, context: context)
-            if try body.bool("stream", default: false) {
+            try JSONRequest.checkContentType(request, accepted: ["application/json"])
+            let bytes = try await JSONRequest.collect(request, context: context, limits: configuration.body)
+            // The parsed form of a body depends only on its bytes: a repeated question skips the JSON parser.
+            let parsed = try bytes.readableBytes <= 4096
+                ? parsedQueries.value(for: bytes) { try parseQuery(bytes) }
+                : parseQuery(bytes)
+            var query = parsed.request
+            query.namespace = try context.visibleNamespace(query.namespace)
+            try requireEmbeddedNamespace(query.namespace)
+            if parsed.stream {
                 return try await streamAnswer(query, context: context)
             }
             let answer = try await engine.answer(query, caller: context.principal.caller)
             context.audit.show(documentIDs: answer.sources.map(\.documentID))
             context.audit.resource(answer.queryID)
-            return JSONWire.response(JSONWire.answer(answer))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: JSONWire.answerBody(answer)))
         }
 
         routes.on("/api/v1/feedback", .post) { [self] request, context in
             try context.require(.reader)
-            let body = try await JSONRequest.read(request, limits: configuration.body, allowed: ["query_id", "rating", "comment"])
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body, allowed: ["query_id", "rating", "comment"])
             let queryID = try body.requiredString("query_id", maxLength: 128)
             context.audit.resource(queryID)
             let rating = try body.int("rating", default: Int.min, range: -1...5)
@@ -83,11 +90,21 @@ extension RAGServer {
         return search
     }
 
-    func queryRequest(_ body: JSONRequest, context: ServerContext) throws -> QueryRequest {
+    /// A `/api/v1/query` body: the request (its namespace not yet checked against the caller) and `stream`.
+    struct ParsedQuery: Sendable {
+        var request: QueryRequest
+        var stream: Bool
+    }
+
+    func parseQuery(_ bytes: ByteBuffer) throws -> ParsedQuery {
+        let body = try JSONRequest.parse(bytes, limits: configuration.body, allowed: Self.queryFields)
+        let request = try queryFields(body, namespace: try body.requiredString("namespace", maxLength: 256))
+        return ParsedQuery(request: request, stream: try body.bool("stream", default: false))
+    }
+
+    private func queryFields(_ body: JSONRequest, namespace: String) throws -> QueryRequest {
         // The validator enforces max_query_chars itself (422 with the reason); the body limit bounds the rest.
         let text = try body.string("query", required: true, allowEmpty: true)!
-        let namespace = try context.visibleNamespace(try body.requiredString("namespace", maxLength: 256))
-        try requireEmbeddedNamespace(namespace)
         var query = QueryRequest(query: text, namespace: namespace)
         query.topK = try body.int("top_k", default: 5, range: 1...100)
         query.contextWindow = try body.int("context_window", default: 4000, range: 1...1_000_000)

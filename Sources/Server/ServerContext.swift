@@ -18,6 +18,8 @@ public struct ServerContext: RequestContext {
     public let audit: AuditNote
     /// The peer's address, for logs and per-address limits.
     public let remoteAddress: String?
+    /// The connection, closed by `BodyDeadlines` when a body does not arrive in time.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -25,6 +27,7 @@ public struct ServerContext: RequestContext {
         principal = .localOperator
         audit = AuditNote(principal: Principal.localOperator.id)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+        channel = source.channel
     }
 
     /// Bodies are read by `RequestBody` with the server's own limit, so Hummingbird's decoder limit is unused.

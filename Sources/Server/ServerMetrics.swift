@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 import Retrieval
 import VectorStore
@@ -17,6 +18,20 @@ public final class ServerMetrics: Sendable {
     private let requestsInFlight: Prometheus.Gauge
     private let queueDepth: Prometheus.Gauge
     private let startTime = Date().timeIntervalSince1970
+    /// The series of each (route, method, status): the registry's own lookup validates names and builds label
+    /// keys on every call, several microseconds per request.
+    private let requestSeries = NIOLockedValueBox<[RequestSeriesKey: RequestSeries]>([:])
+
+    private struct RequestSeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct RequestSeries {
+        var count: Prometheus.Counter
+        var duration: Prometheus.DurationHistogram
+    }
 
     public init() {
         factory = DescribedPrometheusFactory(registry: registry)
@@ -32,11 +47,20 @@ public final class ServerMetrics: Sendable {
 
     /// Route-pattern labels only (never raw paths), so ids in URLs do not explode the series count.
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.describe("http_requests_total", "HTTP requests by route, method and status"),
-                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.describe("http_request_duration_seconds", "HTTP request latency until the response head"),
-                                       labels: [("route", route), ("method", method)], buckets: Self.httpBuckets)
-            .record(Duration.nanoseconds(Int64(seconds * 1e9)))
+        let key = RequestSeriesKey(route: route, method: method, status: status)
+        let series = requestSeries.withLockedValue { known in
+            if let series = known[key] { return series }
+            let series = RequestSeries(
+                count: registry.makeCounter(descriptor: Self.describe("http_requests_total", "HTTP requests by route, method and status"),
+                                            labels: [("route", route), ("method", method), ("status", String(status))]),
+                duration: registry.makeDurationHistogram(
+                    descriptor: Self.describe("http_request_duration_seconds", "HTTP request latency until the response head"),
+                    labels: [("route", route), ("method", method)], buckets: Self.httpBuckets))
+            known[key] = series
+            return series
+        }
+        series.count.increment()
+        series.duration.record(Duration.nanoseconds(Int64(seconds * 1e9)))
     }
 
     static let httpBuckets: [Duration] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -92,6 +116,13 @@ enum ProcessMemory {
 /// lints clean. Timers become histograms in seconds with the seed's buckets for query latency.
 public struct DescribedPrometheusFactory: MetricsFactory {
     let registry: PrometheusCollectorRegistry
+    /// Handlers already made, by kind, label and dimensions: swift-metrics asks the factory each time an
+    /// instrument is created (the query path creates them per request), and the registry's lookup is slow.
+    private let made = HandlerMemo()
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
 
     static let help: [String: String] = [
         "llm_queries_total": "Queries answered, by model and status",
@@ -115,28 +146,38 @@ public struct DescribedPrometheusFactory: MetricsFactory {
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        made.handler(.counter, label, dimensions) { () -> any CounterHandler in
+            registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        }
     }
 
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        made.handler(.fpcounter, label, dimensions) { () -> any FloatingPointCounterHandler in
+            registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+        }
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        if aggregate {
-            return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions,
-                                               buckets: [0.001, 0.01, 0.1, 1, 10, 100, 1000])
+        made.handler(aggregate ? .histogram : .gauge, label, dimensions) { () -> any RecorderHandler in
+            if aggregate {
+                return registry.makeValueHistogram(descriptor: descriptor(label), labels: dimensions,
+                                                   buckets: [0.001, 0.01, 0.1, 1, 10, 100, 1000])
+            }
+            return registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
         }
-        return registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
     }
 
     public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
-        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+        made.handler(.meter, label, dimensions) { () -> any MeterHandler in
+            registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+        }
     }
 
     public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
-        let buckets = label == "llm_query_latency_seconds" ? Self.queryBuckets : Self.defaultBuckets
-        return registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
+        made.handler(.timer, label, dimensions) { () -> any TimerHandler in
+            let buckets = label == "llm_query_latency_seconds" ? Self.queryBuckets : Self.defaultBuckets
+            return registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: buckets)
+        }
     }
 
     public func destroyCounter(_ handler: any CounterHandler) {}
@@ -144,4 +185,31 @@ public struct DescribedPrometheusFactory: MetricsFactory {
     public func destroyRecorder(_ handler: any RecorderHandler) {}
     public func destroyMeter(_ handler: any MeterHandler) {}
     public func destroyTimer(_ handler: any TimerHandler) {}
+}
+
+/// The handlers a `DescribedPrometheusFactory` has made, so each series is looked up in the registry once.
+final class HandlerMemo: @unchecked Sendable {
+    enum Kind: Hashable { case counter, fpcounter, histogram, gauge, meter, timer }
+
+    private struct Key: Hashable {
+        var kind: Kind
+        var label: String
+        var dimensions: [String]
+    }
+
+    private let lock = NSLock()
+    private var handlers: [Key: AnyObject] = [:]   // guarded by lock; every handler is a Sendable class
+
+    func handler<H>(_ kind: Kind, _ label: String, _ dimensions: [(String, String)], _ make: () -> H) -> H {
+        var flat: [String] = []
+        flat.reserveCapacity(dimensions.count * 2)
+        for (name, value) in dimensions { flat.append(name); flat.append(value) }
+        let key = Key(kind: kind, label: label, dimensions: flat)
+        return lock.withLock {
+            if let handler = handlers[key] as? H { return handler }
+            let handler = make()
+            handlers[key] = handler as AnyObject
+            return handler
+        }
+    }
 }

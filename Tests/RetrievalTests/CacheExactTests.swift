@@ -4,63 +4,63 @@ import TestSupport
 @testable import Retrieval
 
 @Suite struct CacheExactTests {
-    @Test func hitAfterStoreWithNormalisedQuery() async throws {
+    @Test func hitAfterStoreWithNormalisedQuery() throws {
         let time = ManualTime()
         let cache = try ExactAnswerCache<CachedAnswer>(time: time)
         let scope = testScope()
-        await cache.store(testAnswer("A"), for: AnswerCacheKey(query: "How do I  rotate keys?", scope: scope))
-        let hit = await cache.value(for: AnswerCacheKey(query: "  how do i\nrotate KEYS? ", scope: scope))
+        cache.store(testAnswer("A"), for: AnswerCacheKey(query: "How do I  rotate keys?", scope: scope))
+        let hit = cache.value(for: AnswerCacheKey(query: "  how do i\nrotate KEYS? ", scope: scope))
         #expect(hit?.answer == "A")
         #expect(hit?.sources.first?.hit.metadata["year"] == .number(2026))
-        #expect(await cache.value(for: AnswerCacheKey(query: "how do i rotate keys", scope: scope)) == nil)
-        let stats = await cache.statistics
+        #expect(cache.value(for: AnswerCacheKey(query: "how do i rotate keys", scope: scope)) == nil)
+        let stats = cache.statistics
         #expect(stats.hits == 1 && stats.misses == 1 && stats.stores == 1)
     }
 
-    @Test func entriesExpireAfterTTLButStayForStaleLookup() async throws {
+    @Test func entriesExpireAfterTTLButStayForStaleLookup() throws {
         let time = ManualTime()
         let cache = try ExactAnswerCache<String>(ttl: 300, time: time)
         let key = AnswerCacheKey(query: "q", scope: testScope())
-        await cache.store("answer", for: key)
+        cache.store("answer", for: key)
         time.advance(299)
-        #expect(await cache.value(for: key) == "answer")
+        #expect(cache.value(for: key) == "answer")
         time.advance(2)
-        #expect(await cache.value(for: key) == nil)
-        #expect(await cache.statistics.expired == 1)
-        let stale = await cache.stale(key)
+        #expect(cache.value(for: key) == nil)
+        #expect(cache.statistics.expired == 1)
+        let stale = cache.stale(key)
         #expect(stale?.value == "answer")
         #expect(stale.map { abs($0.age - 301) < 1e-9 } == true)
-        #expect(await cache.stale(key, maxAge: 100) == nil)
-        #expect(await cache.stale(AnswerCacheKey(query: "other", scope: testScope())) == nil)
+        #expect(cache.stale(key, maxAge: 100) == nil)
+        #expect(cache.stale(AnswerCacheKey(query: "other", scope: testScope())) == nil)
     }
 
-    @Test func leastRecentlyUsedIsEvicted() async throws {
+    @Test func leastRecentlyUsedIsEvicted() throws {
         let cache = try ExactAnswerCache<Int>(capacity: 3, time: ManualTime())
         let scope = testScope()
         let keys = (0..<4).map { AnswerCacheKey(query: "q\($0)", scope: scope) }
-        for i in 0..<3 { await cache.store(i, for: keys[i]) }
-        #expect(await cache.value(for: keys[0]) == 0)      // q0 is now the most recent; q1 the least
-        await cache.store(3, for: keys[3])
-        #expect(await cache.count == 3)
-        #expect(await cache.value(for: keys[1]) == nil)
-        #expect(await cache.value(for: keys[0]) == 0)
-        #expect(await cache.value(for: keys[2]) == 2)
-        #expect(await cache.value(for: keys[3]) == 3)
-        #expect(await cache.statistics.evictions == 1)
+        for i in 0..<3 { cache.store(i, for: keys[i]) }
+        #expect(cache.value(for: keys[0]) == 0)      // q0 is now the most recent; q1 the least
+        cache.store(3, for: keys[3])
+        #expect(cache.count == 3)
+        #expect(cache.value(for: keys[1]) == nil)
+        #expect(cache.value(for: keys[0]) == 0)
+        #expect(cache.value(for: keys[2]) == 2)
+        #expect(cache.value(for: keys[3]) == 3)
+        #expect(cache.statistics.evictions == 1)
         // Re-storing an existing key does not evict.
-        await cache.store(33, for: keys[3])
-        #expect(await cache.count == 3)
-        #expect(await cache.statistics.evictions == 1)
+        cache.store(33, for: keys[3])
+        #expect(cache.count == 3)
+        #expect(cache.statistics.evictions == 1)
     }
 
-    @Test func scopeIsolation() async throws {
+    @Test func scopeIsolation() throws {
         let cache = try ExactAnswerCache<String>(time: ManualTime())
         let base = testScope(filter: try Filter.parse(json: #"{"category": {"$in": ["a", "b"]}, "year": {"$gte": 2020}}"#))
-        await cache.store("base", for: AnswerCacheKey(query: "q", scope: base))
+        cache.store("base", for: AnswerCacheKey(query: "q", scope: base))
         // Same meaning, other spelling of the filter: same key.
         var same = base
         same.filter = try Filter.parse(json: #"{"year": {"$gte": 2020}, "category": {"$in": ["b", "a"]}}"#)
-        #expect(await cache.value(for: AnswerCacheKey(query: "q", scope: same)) == "base")
+        #expect(cache.value(for: AnswerCacheKey(query: "q", scope: same)) == "base")
         var variants: [AnswerCacheScope] = []
         var s = base; s.clearance = .restricted; variants.append(s)
         s = base; s.callerNamespaces = .only(["handbook"]); variants.append(s)
@@ -71,7 +71,7 @@ import TestSupport
         s = base; s.model = "gpt"; variants.append(s)
         s = base; s.temperature = 0.2; variants.append(s)
         for variant in variants {
-            #expect(await cache.value(for: AnswerCacheKey(query: "q", scope: variant)) == nil, "\(variant)")
+            #expect(cache.value(for: AnswerCacheKey(query: "q", scope: variant)) == nil, "\(variant)")
         }
         // Caller namespace lists are compared as sets.
         var a = base; a.callerNamespaces = .only(["x", "handbook"])

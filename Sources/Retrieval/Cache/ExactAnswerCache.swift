@@ -1,9 +1,14 @@
+import Foundation
+
 /// Layer 1: an in-memory LRU of answers keyed by `AnswerCacheKey` (the exact normalised query in its scope).
 ///
 /// Holds at most `capacity` entries (`[cache] exact_entries`, default 1000); an entry is fresh for `ttl` seconds
 /// (`exact_ttl`, default 300) of the injected `TimeSource`. Expired entries stay until evicted so `stale(_:)`
 /// can serve them when every provider is down. All operations are O(1).
-public actor ExactAnswerCache<Value: Sendable> {
+///
+/// Thread-safe behind a lock rather than an actor: every cached answer passes through here, and an actor hop
+/// (two executor switches) costs more than the lookup itself.
+public final class ExactAnswerCache<Value: Sendable>: @unchecked Sendable {
     private struct Entry {
         var value: Value
         var storedAt: Double
@@ -14,9 +19,13 @@ public actor ExactAnswerCache<Value: Sendable> {
     public let ttl: Double
     private let time: any TimeSource
     private let metrics: RetrievalMetrics?
-    private var entries: [String: Entry] = [:]
-    private var order = LRUList<String>()
-    public private(set) var statistics = CacheStatistics()
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]    // guarded by lock
+    private var order = LRUList<String>()         // guarded by lock
+    private var counts = CacheStatistics()        // guarded by lock
+
+    /// Hits, misses, stores and evictions so far.
+    public var statistics: CacheStatistics { lock.withLock { counts } }
 
     /// - Parameters:
     ///   - capacity: most entries kept (≥ 1). Default 1000.
@@ -38,60 +47,71 @@ public actor ExactAnswerCache<Value: Sendable> {
     }
 
     /// Entries held, fresh or expired.
-    public var count: Int { entries.count }
+    public var count: Int { lock.withLock { entries.count } }
 
     /// The fresh value for `key`, marking it most recently used; nil when absent or older than `ttl`.
     public func value(for key: AnswerCacheKey) -> Value? {
-        guard let entry = entries[key.hash] else {
-            record(hit: false)
-            return nil
+        let now = time.now()
+        let found: Value? = lock.withLock {
+            guard let entry = entries[key.hash] else {
+                counts.misses += 1
+                return nil
+            }
+            guard now - entry.storedAt < ttl else {
+                counts.expired += 1
+                counts.misses += 1
+                return nil
+            }
+            order.touch(key.hash)
+            counts.hits += 1
+            return entry.value
         }
-        guard time.now() - entry.storedAt < ttl else {
-            statistics.expired += 1
-            record(hit: false)
-            return nil
-        }
-        order.touch(key.hash)
-        record(hit: true)
-        return entry.value
+        metrics?.recordCacheRequest(layer: "exact", result: found == nil ? "miss" : "hit")
+        return found
     }
 
     /// The value for `key` even if expired, with its age in seconds: the fallback chain's "stale cached answer".
     /// - Parameter maxAge: when given, entries older than this many seconds are not returned.
     public func stale(_ key: AnswerCacheKey, maxAge: Double? = nil) -> (value: Value, age: Double)? {
-        guard let entry = entries[key.hash] else { return nil }
-        let age = time.now() - entry.storedAt
-        if let maxAge, age > maxAge { return nil }
-        statistics.staleHits += 1
-        metrics?.recordCacheRequest(layer: "exact", result: "stale")
-        return (entry.value, age)
+        let now = time.now()
+        let found: (value: Value, age: Double)? = lock.withLock {
+            guard let entry = entries[key.hash] else { return nil }
+            let age = now - entry.storedAt
+            if let maxAge, age > maxAge { return nil }
+            counts.staleHits += 1
+            return (entry.value, age)
+        }
+        if found != nil { metrics?.recordCacheRequest(layer: "exact", result: "stale") }
+        return found
     }
 
     /// Stores `value` as fresh and most recently used, evicting the least recently used entry when full.
     public func store(_ value: Value, for key: AnswerCacheKey) {
-        entries[key.hash] = Entry(value: value, storedAt: time.now())
-        order.touch(key.hash)
-        statistics.stores += 1
-        while entries.count > capacity, let victim = order.popLeastRecent() {
-            entries[victim] = nil
-            statistics.evictions += 1
+        let now = time.now()
+        lock.withLock {
+            entries[key.hash] = Entry(value: value, storedAt: now)
+            order.touch(key.hash)
+            counts.stores += 1
+            while entries.count > capacity, let victim = order.popLeastRecent() {
+                entries[victim] = nil
+                counts.evictions += 1
+            }
         }
     }
 
     /// Drops the entry for `key`, if any.
     public func remove(_ key: AnswerCacheKey) {
-        entries[key.hash] = nil
-        order.remove(key.hash)
+        lock.withLock {
+            entries[key.hash] = nil
+            order.remove(key.hash)
+        }
     }
 
     /// Drops every entry (statistics are kept).
     public func removeAll() {
-        entries.removeAll()
-        order.removeAll()
-    }
-
-    private func record(hit: Bool) {
-        if hit { statistics.hits += 1 } else { statistics.misses += 1 }
-        metrics?.recordCacheRequest(layer: "exact", result: hit ? "hit" : "miss")
+        lock.withLock {
+            entries.removeAll()
+            order.removeAll()
+        }
     }
 }

@@ -25,7 +25,7 @@ public struct QueryLogEntry: Sendable, Equatable, Codable {
     public var cost: Double
     public var createdAt: Date
 
-    public init(id: String = UUID().uuidString.lowercased(), userID: String? = nil, queryText: String, namespace: String,
+    public init(id: String = RandomID.uuid(), userID: String? = nil, queryText: String, namespace: String,
                 model: String, promptTokens: Int = 0, completionTokens: Int = 0, latencyMs: Int = 0,
                 cacheLayer: String? = nil, path: String = "", status: String = "ok", cost: Double = 0,
                 createdAt: Date = Date()) {

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 
 /// The query path's swift-metrics instruments, with the seed's names and labels. The query engine, caches,
@@ -32,41 +33,51 @@ public struct RetrievalMetrics: Sendable {
     public static let latencyBuckets: [Double] = [0.1, 0.5, 1, 2, 5, 10]
 
     private let factory: (any MetricsFactory)?
+    /// With an explicit factory, each series' instrument is made once and reused: the query path records
+    /// several per request, and making one means a factory lookup of its label and dimensions.
+    private let made: Instruments?
 
     /// - Parameter factory: where instruments are made; nil uses `MetricsSystem.factory` at each call, so a
     ///   bootstrap after this value is created still takes effect. Tests pass their own factory instead of
     ///   bootstrapping (which may happen only once per process).
     public init(factory: (any MetricsFactory)? = nil) {
         self.factory = factory
+        made = factory.map(Instruments.init)
     }
 
     private var resolved: any MetricsFactory { factory ?? MetricsSystem.factory }
 
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
+        if let made { return made.counter(label, dimensions) }
+        return Counter(label: label, dimensions: dimensions, factory: resolved)
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)] = []) -> Timer {
+        if let made { return made.timer(label, dimensions) }
+        return Timer(label: label, dimensions: dimensions, factory: resolved)
+    }
+
     /// One answered (or failed) query: `llm_queries_total{model,status}` and `llm_query_latency_seconds{model}`.
     /// - Parameters: status: `success`, `error`, `degraded`, `cached`, `rejected` …; latency in seconds.
     public func recordQuery(model: String, status: String, latencySeconds: Double? = nil) {
-        Counter(label: "llm_queries_total", dimensions: [("model", model), ("status", status)], factory: resolved)
-            .increment()
+        counter("llm_queries_total", [("model", model), ("status", status)]).increment()
         if let latencySeconds {
-            Timer(label: "llm_query_latency_seconds", dimensions: [("model", model)], factory: resolved)
-                .recordSeconds(max(0, latencySeconds))
+            timer("llm_query_latency_seconds", [("model", model)]).recordSeconds(max(0, latencySeconds))
         }
     }
 
     /// `rag_cache_requests_total{layer,result}`: layer `exact` or `semantic`; result `hit`, `miss` or `stale`.
     public func recordCacheRequest(layer: String, result: String) {
-        Counter(label: "rag_cache_requests_total", dimensions: [("layer", layer), ("result", result)], factory: resolved)
-            .increment()
+        counter("rag_cache_requests_total", [("layer", layer), ("result", result)]).increment()
     }
 
     /// `rag_tokens_total{kind="prompt"|"completion"}`; zero counts are skipped.
     public func recordTokens(prompt: Int, completion: Int) {
         if prompt > 0 {
-            Counter(label: "rag_tokens_total", dimensions: [("kind", "prompt")], factory: resolved).increment(by: prompt)
+            counter("rag_tokens_total", [("kind", "prompt")]).increment(by: prompt)
         }
         if completion > 0 {
-            Counter(label: "rag_tokens_total", dimensions: [("kind", "completion")], factory: resolved)
-                .increment(by: completion)
+            counter("rag_tokens_total", [("kind", "completion")]).increment(by: completion)
         }
     }
 
@@ -79,7 +90,7 @@ public struct RetrievalMetrics: Sendable {
 
     /// `rag_llm_retries_total{provider}`: one retry of an LLM call.
     public func recordRetry(provider: String) {
-        Counter(label: "rag_llm_retries_total", dimensions: [("provider", provider)], factory: resolved).increment()
+        counter("rag_llm_retries_total", [("provider", provider)]).increment()
     }
 
     /// `rag_circuit_breaker_state{provider}` = 0 closed, 1 half-open, 2 open.
@@ -90,16 +101,58 @@ public struct RetrievalMetrics: Sendable {
 
     /// `rag_fallbacks_total{to}`: the answer came from `to` after the preferred path failed.
     public func recordFallback(to: String) {
-        Counter(label: "rag_fallbacks_total", dimensions: [("to", to)], factory: resolved).increment()
+        counter("rag_fallbacks_total", [("to", to)]).increment()
     }
 
     /// `rag_rate_limit_rejections_total{scope}`: scope `user`, `global` or `tokens`.
     public func recordRateLimitRejection(scope: String) {
-        Counter(label: "rag_rate_limit_rejections_total", dimensions: [("scope", scope)], factory: resolved).increment()
+        counter("rag_rate_limit_rejections_total", [("scope", scope)]).increment()
     }
 
     /// `rag_retrieval_latency_seconds`: embedding plus vector search, in seconds.
     public func recordRetrievalLatency(seconds: Double) {
-        Timer(label: "rag_retrieval_latency_seconds", factory: resolved).recordSeconds(max(0, seconds))
+        timer("rag_retrieval_latency_seconds").recordSeconds(max(0, seconds))
+    }
+}
+
+/// The counters and timers a `RetrievalMetrics` with its own factory has made, by label and dimension values.
+private final class Instruments: @unchecked Sendable {
+    private struct Key: Hashable {
+        var label: String
+        var values: [String]
+
+        init(_ label: String, _ dimensions: [(String, String)]) {
+            self.label = label
+            values = []
+            values.reserveCapacity(dimensions.count * 2)
+            for (name, value) in dimensions { values.append(name); values.append(value) }
+        }
+    }
+
+    private let factory: any MetricsFactory
+    private let lock = NSLock()
+    private var counters: [Key: Counter] = [:]   // guarded by lock
+    private var timers: [Key: Timer] = [:]       // guarded by lock
+
+    init(_ factory: any MetricsFactory) { self.factory = factory }
+
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = Key(label, dimensions)
+        return lock.withLock {
+            if let known = counters[key] { return known }
+            let made = Counter(label: label, dimensions: dimensions, factory: factory)
+            counters[key] = made
+            return made
+        }
+    }
+
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        let key = Key(label, dimensions)
+        return lock.withLock {
+            if let known = timers[key] { return known }
+            let made = Timer(label: label, dimensions: dimensions, factory: factory)
+            timers[key] = made
+            return made
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Token-bucket rate limits per principal (user or API key id) and for the whole server.
 ///
 /// Every request takes one token from its principal's bucket (`[rate_limit] user_rpm`, default 100 per
@@ -6,7 +8,10 @@
 /// bucket: `charge(tokens:principal:)` debits it after each response (it may go into debt), and `acquire`
 /// refuses requests while it is empty. A limit of 0 means unlimited. A principal may carry its own limits
 /// (an API key's `--rpm`). Time comes from the injected `TimeSource`, so tests advance it instead of sleeping.
-public actor RateLimiter {
+///
+/// Thread-safe behind a lock rather than an actor: every request passes through `acquire`, and an actor hop
+/// costs more than the bucket arithmetic.
+public final class RateLimiter: @unchecked Sendable {
     /// The `[rate_limit]` section.
     public struct Configuration: Sendable, Equatable {
         /// Requests per minute per principal; 0 = unlimited. Default 100.
@@ -47,12 +52,16 @@ public actor RateLimiter {
     public let configuration: Configuration
     private let time: any TimeSource
     private let metrics: RetrievalMetrics?
+    private let lock = NSLock()
+    // All guarded by lock.
     private var global: TokenBucket?
     private var requestBuckets: [String: TokenBucket] = [:]
     private var tokenBuckets: [String: TokenBucket] = [:]
     private var overrides: [String: Limits] = [:]
+    private var rejected: [RateLimitScope: Int] = [:]
+
     /// Rejections per scope since creation (also in `rag_rate_limit_rejections_total`).
-    public private(set) var rejections: [RateLimitScope: Int] = [:]
+    public var rejections: [RateLimitScope: Int] { lock.withLock { rejected } }
 
     /// - Throws: `RetrievalError(.unsupported)` for a negative limit.
     public init(configuration: Configuration = Configuration(), time: any TimeSource = SystemTime(),
@@ -68,7 +77,7 @@ public actor RateLimiter {
 
     /// Sets (or with nil clears) `principal`'s own limits, used when `acquire`/`charge` get no `limits`.
     public func setLimits(_ limits: Limits?, for principal: String) {
-        overrides[principal] = limits
+        lock.withLock { overrides[principal] = limits }
     }
 
     /// Admits one request of `principal` or refuses it.
@@ -81,6 +90,8 @@ public actor RateLimiter {
     ///   `retryAfter` seconds. A refused request consumes nothing.
     public func acquire(principal: String, limits: Limits? = nil) throws(RateLimitRejection) -> RateLimitStatus {
         let now = time.now()
+        lock.lock()
+        defer { lock.unlock() }
         let (rpm, tpm) = effective(principal, limits)
         if tpm > 0 {
             var bucket = tokenBucket(principal, tpm, now)
@@ -123,28 +134,32 @@ public actor RateLimiter {
     /// Debits `tokens` LLM tokens (prompt + completion) from `principal`'s token bucket after a response. No-op
     /// when the principal's tpm is unlimited. The bucket may go negative; requests wait until it refills.
     public func charge(tokens: Int, principal: String, limits: Limits? = nil) {
-        let tpm = effective(principal, limits).tpm
+        let tpm = lock.withLock { effective(principal, limits).tpm }
         guard tpm > 0, tokens > 0 else { return }
         let now = time.now()
-        var bucket = tokenBucket(principal, tpm, now)
-        bucket.take(Double(tokens), now: now)
-        tokenBuckets[principal] = bucket
+        lock.withLock {
+            var bucket = tokenBucket(principal, tpm, now)
+            bucket.take(Double(tokens), now: now)
+            tokenBuckets[principal] = bucket
+        }
     }
 
     /// The principal's request-limit state without consuming anything (nil when unlimited).
     public func status(principal: String, limits: Limits? = nil) -> RateLimitStatus? {
-        let rpm = effective(principal, limits).rpm
-        guard rpm > 0 else { return nil }
         let now = time.now()
-        var bucket = requestBucket(principal, rpm, now)
-        bucket.refill(now: now)
-        return RateLimitStatus(scope: .user, limit: rpm, remaining: bucket.remaining, reset: bucket.secondsUntilFull)
+        return lock.withLock {
+            let rpm = effective(principal, limits).rpm
+            guard rpm > 0 else { return nil }
+            var bucket = requestBucket(principal, rpm, now)
+            bucket.refill(now: now)
+            return RateLimitStatus(scope: .user, limit: rpm, remaining: bucket.remaining, reset: bucket.secondsUntilFull)
+        }
     }
 
     /// Principals with a bucket in memory.
-    public var trackedPrincipals: Int { Set(requestBuckets.keys).union(tokenBuckets.keys).count }
+    public var trackedPrincipals: Int { lock.withLock { Set(requestBuckets.keys).union(tokenBuckets.keys).count } }
 
-    // MARK: Internals
+    // MARK: Internals (called with the lock held)
 
     private func effective(_ principal: String, _ limits: Limits?) -> (rpm: Int, tpm: Int) {
         let own = limits ?? overrides[principal]
@@ -164,7 +179,7 @@ public actor RateLimiter {
     }
 
     private func reject(_ scope: RateLimitScope, _ principal: String, _ bucket: TokenBucket, limit: Int) -> RateLimitRejection {
-        rejections[scope, default: 0] += 1
+        rejected[scope, default: 0] += 1
         metrics?.recordRateLimitRejection(scope: scope.rawValue)
         return RateLimitRejection(scope: scope, principal: principal, retryAfter: bucket.secondsUntil(1),
                                   status: RateLimitStatus(scope: scope, limit: limit, remaining: 0,

@@ -1,5 +1,6 @@
 import Foundation
 import Ingest
+import Retrieval
 
 /// What a request's handler tells the audit log beyond what the middleware sees: a named action, the
 /// namespace, the resource ids it touched or created, and the document ids it showed the caller.
@@ -82,11 +83,30 @@ public final class AuditNote: @unchecked Sendable {
 
     private static let redactor = PIIRedactor()
 
-    /// At most `maxLength` characters; redacted unless it is a generated 32-hex-digit id.
+    /// At most `maxLength` characters; redacted unless it is a generated id: 32 hex digits (documents) or a
+    /// lowercase UUID (queries, jobs), which no PII pattern can match.
     static func clean(_ text: String) -> String {
         let bounded = text.utf8.count <= maxLength || text.count <= maxLength ? text : String(text.prefix(maxLength))
-        let utf8 = bounded.utf8
-        if utf8.count == 32, utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) { return bounded }
-        return redactor.redact(bounded).text
+        if isGeneratedID(bounded.utf8) { return bounded }
+        return redacted.value(for: bounded) { redactor.redact(bounded).text }
+    }
+
+    /// Namespace names and path ids repeat on every request; redaction is a pure function of the text.
+    private static let redacted = Memo<String, String>(capacity: 4096)
+
+    static func isGeneratedID(_ utf8: String.UTF8View) -> Bool {
+        func hex(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) }
+        switch utf8.count {
+        case 32:
+            return utf8.allSatisfy(hex)
+        case 36:
+            for (index, byte) in utf8.enumerated() {
+                let dash = index == 8 || index == 13 || index == 18 || index == 23
+                if dash ? byte != UInt8(ascii: "-") : !hex(byte) { return false }
+            }
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -8,6 +8,6 @@ extension RAGServer {
     func admit(_ context: ServerContext) async throws {
         guard authenticator != nil else { return }
         let principal = context.principal
-        _ = try await engine.limiter.acquire(principal: principal.id, limits: principal.caller.limits)
+        _ = try engine.limiter.acquire(principal: principal.id, limits: principal.caller.limits)
     }
 }

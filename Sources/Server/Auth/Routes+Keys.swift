@@ -17,7 +17,7 @@ extension RAGServer {
         routes.on("/api/v1/keys", .post) { [self] request, context in
             try context.require(.admin)
             let keys = try Self.keyStore(keys)
-            let body = try await JSONRequest.read(request, limits: configuration.body,
+            let body = try await JSONRequest.read(request, context: context, limits: configuration.body,
                                                   allowed: ["name", "role", "namespaces", "clearance", "rpm", "tpm", "expires_at"])
             let name = try body.requiredString("name", maxLength: 128)
             let role = try body.choice("role", default: Principal.Role.reader)
@@ -63,7 +63,7 @@ extension RAGServer {
             let id = try context.parameter("id")
             // The body is optional: no body rotates with no grace period.
             var grace = 0
-            let bytes = try await JSONRequest.collect(request, limits: configuration.body)
+            let bytes = try await JSONRequest.collect(request, context: context, limits: configuration.body)
             if bytes.readableBytes > 0 {
                 try JSONRequest.checkContentType(request, accepted: ["application/json"])
                 grace = try JSONRequest.parse(bytes, limits: configuration.body, allowed: ["grace"])
