@@ -24,7 +24,12 @@ extension AppConfig {
             settings.hs256Secret = Array(secret.utf8)
         }
         settings.publicKeyPEMs = try auth.jwtPublicKeyFiles.map { try Self.readText($0, key: "auth.jwt_public_key_files") }
-        if !auth.jwksFile.isEmpty { settings.jwksJSON = try Self.readText(auth.jwksFile, key: "auth.jwks_file") }
+        if !auth.jwksFile.isEmpty {
+            settings.jwksJSON = try Self.readText(auth.jwksFile, key: "auth.jwks_file")
+            let path = auth.jwksFile
+            settings.jwksSource = { try String(contentsOfFile: path, encoding: .utf8) }
+            settings.jwksReloadInterval = auth.jwksReload
+        }
         return settings
     }
 

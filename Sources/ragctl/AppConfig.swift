@@ -85,6 +85,7 @@ struct AppConfig: Sendable {
         var jwtAudience = ""
         var jwtHS256SecretEnv = ""
         var jwksFile = ""
+        var jwksReload = 300.0
         /// PEM public keys (RSA → RS256, P-256 → ES256).
         var jwtPublicKeyFiles: [String] = []
         var jwtAlgorithms = ["HS256", "RS256", "ES256"]
@@ -222,6 +223,7 @@ struct AppConfig: Sendable {
         try check(auth.jwtAlgorithms.allSatisfy(["HS256", "RS256", "ES256"].contains),
                   "auth.jwt_algorithms may list HS256, RS256 and ES256 only, got \(auth.jwtAlgorithms)")
         try check((0...300).contains(auth.jwtLeeway), "auth.jwt_leeway must be 0-300 seconds")
+        try check(auth.jwksReload >= 0, "auth.jwks_reload must be 0 (only on an unknown kid) or a positive number of seconds")
         try check(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(server.logLevel),
                   "server.log_level must be trace, debug, info, notice, warning, error or critical")
         try check(retention.queryLogsDays >= 0 && retention.feedbackDays >= 0 && retention.auditDays >= 0,
@@ -352,6 +354,7 @@ struct AppConfig: Sendable {
             auth.jwtAudience = try r.string("jwt_audience") ?? auth.jwtAudience
             auth.jwtHS256SecretEnv = try r.string("jwt_hs256_secret_env") ?? auth.jwtHS256SecretEnv
             auth.jwksFile = try r.string("jwks_file") ?? auth.jwksFile
+            auth.jwksReload = try r.double("jwks_reload") ?? auth.jwksReload
             auth.jwtPublicKeyFiles = try r.strings("jwt_public_key_files") ?? auth.jwtPublicKeyFiles
             auth.jwtAlgorithms = try r.strings("jwt_algorithms") ?? auth.jwtAlgorithms
             auth.jwtLeeway = try r.double("jwt_leeway") ?? auth.jwtLeeway

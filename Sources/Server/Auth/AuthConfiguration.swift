@@ -13,6 +13,15 @@ public struct AuthConfiguration: Sendable {
     public var publicKeyPEMs: [String] = []
     /// A JWK Set (`[auth] jwks_file`): RSA keys for RS256, EC P-256 keys for ES256, chosen by `kid`.
     public var jwksJSON: String?
+    /// Reads the JWK Set again (the file `jwks_file` names), so an identity provider's key rotation reaches a
+    /// running server: every `jwksReloadInterval` seconds, and at once (at most every `jwksMinReload` s) when a
+    /// token names a `kid` the server does not know. nil: the set given in `jwksJSON` is kept.
+    public var jwksSource: (@Sendable () throws -> String)?
+    /// `[auth] jwks_reload`: seconds between re-reads of the JWK Set; 0 re-reads only on an unknown `kid`.
+    public var jwksReloadInterval: Double = 300
+    /// Fewest seconds between two re-reads, so tokens with made-up `kid`s cannot make the server read a file
+    /// on every request.
+    public var jwksMinReload: Double = 10
     /// The JWT algorithms accepted (`[auth] jwt_algorithms`); `none` never is. Default HS256, RS256, ES256.
     public var algorithms: Set<String> = ["HS256", "RS256", "ES256"]
     /// Seconds of clock skew tolerated on `exp` and `nbf` (`[auth] jwt_leeway`, default 30).

@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 
 /// Verifies JWT bearer tokens: the algorithm against an allow-list (never `none`), the signature with a key
 /// configured for exactly that algorithm (so an RSA public key can never be used as an HMAC secret), then
@@ -44,27 +45,49 @@ public final class TokenVerifier: Sendable {
     }
 
     /// One key collection per algorithm, holding only keys of that algorithm, with their `kid`s.
-    private let collections: [String: (keys: JWTKeyCollection, kids: Set<String>)]
+    typealias Collections = [String: (keys: JWTKeyCollection, kids: Set<String>)]
+
+    /// The keys in use: replaced as a whole when the JWK Set is read again.
+    private struct Keys {
+        var collections: Collections
+        var jwksJSON: String?
+        var checked: Date
+        var reloading = false
+        var changed = 0
+        var failed = 0
+    }
+
+    private let keys: NIOLockedValueBox<Keys>
     private let configuration: AuthConfiguration
     private let now: @Sendable () -> Date
 
     /// Algorithms with at least one key.
-    public var algorithms: [String] { collections.keys.sorted() }
+    public var algorithms: [String] { keys.withLockedValue { $0.collections.keys.sorted() } }
 
-    private init(collections: [String: (keys: JWTKeyCollection, kids: Set<String>)], configuration: AuthConfiguration,
-                 now: @escaping @Sendable () -> Date) {
-        self.collections = collections
+    /// Times the JWK Set was read again and found changed, and reads that failed (the old keys stay).
+    public var jwksReloads: (changed: Int, failed: Int) { keys.withLockedValue { ($0.changed, $0.failed) } }
+
+    private init(collections: Collections, configuration: AuthConfiguration, now: @escaping @Sendable () -> Date) {
+        keys = NIOLockedValueBox(Keys(collections: collections, jwksJSON: configuration.jwksJSON, checked: now()))
         self.configuration = configuration
         self.now = now
     }
 
-    /// Loads the configured keys; nil when none is configured (JWTs are then refused).
+    /// Loads the configured keys; nil when none is configured (JWTs are then refused), unless a JWK Set
+    /// source is configured: its keys may appear later.
     /// - Throws: `AuthError(.configuration)` for a short HS256 secret, an unreadable PEM or JWKS, a JWKS key
     ///   without `kid`, or an unsupported algorithm in the allow-list.
     public static func make(_ configuration: AuthConfiguration, now: @escaping @Sendable () -> Date = { Date() }) async throws -> TokenVerifier? {
         if let bad = configuration.algorithms.subtracting(AuthConfiguration.supportedAlgorithms).sorted().first {
             throw AuthError(.configuration, "auth.jwt_algorithms: \"\(bad)\" is not supported; use HS256, RS256 or ES256")
         }
+        let collections = try await build(configuration, jwksJSON: configuration.jwksJSON)
+        if collections.isEmpty, configuration.jwksSource == nil { return nil }
+        return TokenVerifier(collections: collections, configuration: configuration, now: now)
+    }
+
+    /// The key collections of `configuration` with `jwksJSON` as the JWK Set.
+    static func build(_ configuration: AuthConfiguration, jwksJSON: String?) async throws -> Collections {
         var keys: [String: [(kid: String, add: @Sendable (JWTKeyCollection, JWKIdentifier) async throws -> Void)]] = [:]
         if let secret = configuration.hs256Secret {
             guard secret.count >= 32 else {
@@ -83,7 +106,7 @@ public final class TokenVerifier: Sendable {
                 throw AuthError(.configuration, "auth.jwt_public_key_files[\(index)] is not an RSA (2048 bits or more) or P-256 public key in PEM")
             }
         }
-        if let json = configuration.jwksJSON {
+        if let json = jwksJSON {
             let set: JWKS
             do { set = try JSONDecoder().decode(JWKS.self, from: Data(json.utf8)) } catch {
                 throw AuthError(.configuration, "auth.jwks_file is not a JWK Set: \(error)")
@@ -102,23 +125,62 @@ public final class TokenVerifier: Sendable {
                 keys[alg, default: []].append((kid, { collection, _ in try await collection.add(jwk: key) }))
             }
         }
-        var collections: [String: (JWTKeyCollection, Set<String>)] = [:]
+        var collections: Collections = [:]
         for (alg, entries) in keys where configuration.algorithms.contains(alg) {
             let collection = JWTKeyCollection()
             for entry in entries { try await entry.add(collection, JWKIdentifier(string: entry.kid)) }
             collections[alg] = (collection, Set(entries.map(\.kid)))
         }
-        return collections.isEmpty ? nil : TokenVerifier(collections: collections, configuration: configuration, now: now)
+        return collections
+    }
+
+    /// Reads the JWK Set again when it is due (or `unknownKid` and the minimum interval passed) and swaps the
+    /// keys if it changed. One reader at a time; a failed read or an invalid set keeps the keys in use.
+    private func refreshIfDue(unknownKid: Bool) async {
+        guard let source = configuration.jwksSource else { return }
+        let time = now()
+        let due = keys.withLockedValue { keys -> Bool in
+            let age = time.timeIntervalSince(keys.checked)
+            let wanted = (configuration.jwksReloadInterval > 0 && age >= configuration.jwksReloadInterval)
+                || (unknownKid && age >= configuration.jwksMinReload)
+            guard wanted, !keys.reloading else { return false }
+            keys.reloading = true
+            keys.checked = time
+            return true
+        }
+        guard due else { return }
+        var replacement: (Collections, String)?
+        var failed = false
+        do {
+            let json = try source()
+            if json != keys.withLockedValue({ $0.jwksJSON }) {
+                replacement = (try await Self.build(configuration, jwksJSON: json), json)
+            }
+        } catch {
+            failed = true
+        }
+        keys.withLockedValue { keys in
+            keys.reloading = false
+            if failed { keys.failed += 1 }
+            if let (collections, json) = replacement {
+                keys.collections = collections
+                keys.jwksJSON = json
+                keys.changed += 1
+            }
+        }
     }
 
     /// The principal of a valid token.
     public func verify(_ token: String) async throws(Rejection) -> Principal {
         let header = try Self.header(of: token)
         guard let alg = header["alg"] as? String else { throw .malformed }
-        guard configuration.algorithms.contains(alg), let (keys, kids) = collections[alg] else { throw .algorithm(alg) }
+        guard configuration.algorithms.contains(alg) else { throw .algorithm(alg) }
         // Extensions this server does not implement must not be ignored (RFC 7515 §4.1.11).
         guard header["crit"] == nil else { throw .malformed }
         let kid = header["kid"] as? String
+        let known = { [keys] in keys.withLockedValue { $0.collections[alg] } }
+        await refreshIfDue(unknownKid: kid.map { kid in known().map { !$0.kids.contains(kid) } ?? true } ?? false)
+        guard let (keys, kids) = known() else { throw .algorithm(alg) }
         if let kid, !kids.contains(kid) { throw .signature }
         let claims: TokenClaims
         do {
