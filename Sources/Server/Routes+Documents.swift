@@ -206,6 +206,7 @@ extension RAGServer {
         var options = IngestOptions(namespace: namespace, paths: [directory])
         options.sourceNames = sources
         options.accessLevel = upload.accessLevel
+        options.replaceableLevel = clearance
         options.category = upload.category
         options.metadata = upload.metadata
         var before: [String: String] = [:]

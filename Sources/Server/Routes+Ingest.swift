@@ -40,6 +40,7 @@ extension RAGServer {
                 options.sourceNames = sources
             }
             options.accessLevel = upload.accessLevel
+            options.replaceableLevel = context.principal.clearance
             options.category = upload.category
             options.metadata = upload.metadata
             let job = try queue.submit(options)

@@ -157,6 +157,22 @@ import VectorStore
         #expect(overwrite.json["id"] == nil && !overwrite.text.contains(secretID), "\(overwrite.text)")
         let after = try #require(try DocumentRepository(store: store).get(namespace: "handbook", id: secretID))
         #expect(after.accessLevel == "restricted" && after.contentHash == restricted.contentHash)
+        // Nor through an ingest job over the same server-side folder: a public re-ingest of its file fails for that
+        // file, and a prune that skips the file (excluded) does not remove the document.
+        for body in [["namespace": "handbook", "paths": [corpus], "access_level": "public"],
+                     ["namespace": "handbook", "paths": [corpus], "exclude": ["salaries-*"], "prune": true]] as [[String: Any]] {
+            let submitted = try await server.post("/api/v1/ingest", body, headers: writer)
+            #expect(submitted.status == 202, "\(submitted.text)")
+            let id = try #require(submitted.json["job_id"] as? String)
+            var state = ""
+            for _ in 0..<600 where !["succeeded", "failed", "cancelled"].contains(state) {
+                try await Task.sleep(for: .milliseconds(100))
+                state = try await server.get("/api/v1/jobs/\(id)", headers: writer).json["state"] as? String ?? ""
+            }
+            #expect(state == "succeeded", "\(body)")
+            let kept = try #require(try DocumentRepository(store: store).get(namespace: "handbook", id: secretID), "\(body)")
+            #expect(kept.accessLevel == "restricted" && kept.contentHash == restricted.contentHash, "\(body)")
+        }
 
         // Nothing a public caller received names the marker or the restricted document's id.
         for (request, text) in seen.entries {
