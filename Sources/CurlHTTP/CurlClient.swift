@@ -11,13 +11,19 @@ import Foundation
 /// its client alive until the stream ends).
 public final class CurlClient: Sendable {
     private let loop: CurlEventLoop
+    /// How this client verifies `https://` servers and which TLS versions it offers.
+    public let tls: TLSOptions
 
     /// Starts the client's transfer thread.
-    /// - Parameter maxConnections: at most this many connections per host (default 8), also the number of
-    ///   idle connections kept alive. Further concurrent requests to that host queue inside libcurl until a
-    ///   connection frees up; queueing time counts toward their `totalTimeout`.
-    public init(maxConnections: Int = 8) {
+    /// - Parameters:
+    ///   - maxConnections: at most this many connections per host (default 8), also the number of
+    ///     idle connections kept alive. Further concurrent requests to that host queue inside libcurl until a
+    ///     connection frees up; queueing time counts toward their `totalTimeout`.
+    ///   - tls: the CA bundle and TLS version bounds for every request (default: the system's CAs, libcurl's
+    ///     versions). A missing or unreadable `caFile` fails each `https://` request with `.tls`.
+    public init(maxConnections: Int = 8, tls: TLSOptions = TLSOptions()) {
         loop = CurlEventLoop(maxConnections: max(1, maxConnections))
+        self.tls = tls
     }
 
     deinit { loop.shutdown() }
@@ -29,7 +35,7 @@ public final class CurlClient: Sendable {
     ///   `CancellationError` when the calling task is cancelled: the transfer is aborted at once.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let transfer = CurlTransfer(request: request)
+        let transfer = CurlTransfer(request: request, tls: tls)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.sink = .buffered(continuation)
@@ -49,7 +55,7 @@ public final class CurlClient: Sendable {
     /// are buffered without bound until consumed (the body limit `maxResponseBytes` still applies).
     public func stream(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPStreamEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<HTTPStreamEvent, any Error>.makeStream()
-        let transfer = CurlTransfer(request: request, sink: .stream(continuation))
+        let transfer = CurlTransfer(request: request, tls: tls, sink: .stream(continuation))
         continuation.onTermination = { termination in
             // Capturing `self` keeps the client (and its loop) alive for as long as the stream runs.
             if case .cancelled = termination { self.loop.cancel(transfer) }

@@ -13,6 +13,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     let request: HTTPRequest
+    let tls: TLSOptions
     /// Set once, before `CurlEventLoop.submit`.
     var sink: Sink?
 
@@ -32,8 +33,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var exceededLimit = false
     private var finished = false
 
-    init(request: HTTPRequest, sink: Sink? = nil) {
+    init(request: HTTPRequest, tls: TLSOptions = TLSOptions(), sink: Sink? = nil) {
         self.request = request
+        self.tls = tls
         self.sink = sink
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
@@ -70,6 +72,8 @@ final class CurlTransfer: @unchecked Sendable {
             set(ccurl_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(idle.rounded(.up)))))
         }
         set(ccurl_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
+        if let caFile = tls.caFile { set(ccurl_setopt_str(easy, CURLOPT_CAINFO, caFile)) }
+        if let version = tls.sslVersion { set(ccurl_setopt_long(easy, CURLOPT_SSLVERSION, version)) }
         if request.followRedirects {
             set(ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 1))
             set(ccurl_setopt_long(easy, CURLOPT_MAXREDIRS, 5))

@@ -64,6 +64,7 @@ extension APIProblem {
             switch error.code {
             case .namespaceNotFound: return APIProblem(.notFound, code: error.code.rawValue, error.message)
             case .namespaceExists: return APIProblem(.conflict, code: error.code.rawValue, error.message, field: "name")
+            case .invalidNamespaceName: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "namespace")
             case .storage, .schemaTooNew: return APIProblem(.internalServerError, code: error.code.rawValue, "storage error: \(error.message)")
             case .invalidFilter: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "filter")
             default: return APIProblem(.badRequest, code: error.code.rawValue, error.message)

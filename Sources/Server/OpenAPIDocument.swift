@@ -1205,6 +1205,7 @@ enum OpenAPIDocument {
           "get": {
             "operationId": "listJobs",
             "summary": "List jobs",
+            "description": "Jobs in the caller's namespaces that write documents at or below the caller's clearance.",
             "tags": [
               "ingest"
             ],
@@ -1262,6 +1263,7 @@ enum OpenAPIDocument {
           "get": {
             "operationId": "getJob",
             "summary": "A job's state and progress",
+            "description": "A job outside the caller's namespaces, or one that writes documents above the caller's clearance, is a 404 like a job that does not exist.",
             "tags": [
               "ingest"
             ],

@@ -1,3 +1,4 @@
+import Ingest
 import Retrieval
 import VectorStore
 
@@ -34,6 +35,10 @@ public struct Principal: Sendable, Equatable {
     public static let localOperator = Principal(id: "local", role: .admin)
 
     public func mayUse(namespace: String) -> Bool { namespaces?.contains(namespace) ?? true }
+
+    /// An ingest job is shown to callers who may use its namespace and see the documents it writes (its
+    /// errors name their files); to others it does not exist.
+    public func maySee(_ job: Ingest.Job) -> Bool { mayUse(namespace: job.namespace) && job.accessLevel <= clearance }
 
     /// The query path's view of this principal.
     public var caller: Caller {

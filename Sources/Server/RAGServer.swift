@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Ingest
 import Logging
 import NIOCore
@@ -89,19 +90,24 @@ public final class RAGServer: Sendable {
     /// They shut down in reverse order: the HTTP server drains first, then the ingest workers, then retention,
     /// then the checkpoint (which writes the buffered query-log and audit entries). Jobs a previous life left
     /// are queued here, before any request can ask about them.
+    /// - Throws: `TLSSetupError` when `configuration.tls` names a certificate or key that cannot be used
+    ///   (checked here, before anything starts, rather than at each handshake).
     public func services(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let tls = try configuration.tls?.makeConfiguration()
         try queue.recover()
         return [Checkpointer(store: store, log: engine.log, audit: audit, logger: logger),
                 RetentionService(policy: configuration.retention, store: store, audit: audit, logger: logger),
-                queue, makeApplication(onListening: onListening)]
+                queue, try makeApplication(tls: tls, onListening: onListening)]
     }
 
-    func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some Service {
+    /// The HTTP/1.1 listener, behind TLS when `tls` is given (then it speaks only HTTPS).
+    func makeApplication(tls: TLSConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) throws -> some Service {
         var http = HTTP1Channel.Configuration()
         http.idleTimeout = .milliseconds(Int64(configuration.idleTimeout * 1000))
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(configuration: http), tlsConfiguration: $0) } ?? .http1(configuration: http)
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: http),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ragctl"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -24,7 +24,7 @@ extension RAGServer {
             let name = try context.visibleNamespace(try context.parameter("ns"))
             _ = try store.namespace(name)
             let upload = try await readUpload(request, context: context)
-            return try await ingestUpload(upload, namespace: name, audit: context.audit)
+            return try await ingestUpload(upload, namespace: name, clearance: context.principal.clearance, audit: context.audit)
         }
 
         routes.on("/api/v1/namespaces/:ns/documents/:id", .get) { [self] request, context in
@@ -197,18 +197,27 @@ extension RAGServer {
     }
 
     /// Ingests uploaded documents now (they are small and the caller wants their ids): 201 with each
-    /// document's id and whether it was added, updated or unchanged; 422 when none could be indexed.
-    func ingestUpload(_ upload: Upload, namespace: String, audit: AuditNote) async throws -> Response {
+    /// document's id and whether it was added, updated or unchanged; 422 when none could be indexed; 409 when a
+    /// source names a document above the caller's `clearance`, which the caller may neither replace (nor
+    /// downgrade) nor learn the id or state of.
+    func ingestUpload(_ upload: Upload, namespace: String, clearance: AccessLevel, audit: AuditNote) async throws -> Response {
         let (directory, sources) = try stage(upload.files)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var options = IngestOptions(namespace: namespace, paths: [directory])
         options.sourceNames = sources
         options.accessLevel = upload.accessLevel
+        options.replaceableLevel = clearance
         options.category = upload.category
         options.metadata = upload.metadata
         var before: [String: String] = [:]
-        for row in try store.query("SELECT source_url, content_hash FROM documents WHERE namespace = ?", [.text(namespace)]) {
-            if let source = row[0].string, sources.values.contains(source) { before[source] = row[1].string }
+        for row in try store.query("SELECT source_url, content_hash, access_level FROM documents WHERE namespace = ?", [.text(namespace)]) {
+            guard let source = row[0].string, sources.values.contains(source) else { continue }
+            guard (AccessLevel(rawValue: row[2].string ?? "") ?? .restricted) <= clearance else {
+                throw APIProblem(.conflict, code: "source_conflict",
+                                 "source \"\(source.prefix(200))\" belongs to a document this credential may not replace; choose another source",
+                                 field: upload.files.count == 1 ? "source" : "file")
+            }
+            before[source] = row[1].string
         }
         let summary = try await ingestor.ingest(options)
         let failures = Dictionary(summary.failed.map { failure in

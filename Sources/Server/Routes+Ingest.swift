@@ -40,6 +40,7 @@ extension RAGServer {
                 options.sourceNames = sources
             }
             options.accessLevel = upload.accessLevel
+            options.replaceableLevel = context.principal.clearance
             options.category = upload.category
             options.metadata = upload.metadata
             let job = try queue.submit(options)
@@ -53,14 +54,14 @@ extension RAGServer {
         routes.on("/api/v1/jobs", .get) { [self] request, context in
             try context.require(.writer)
             let limit = try Self.queryInt(request, "limit", default: 50, range: 1...1000)
-            let jobs = try ingestor.jobs.list(limit: limit).filter { context.principal.mayUse(namespace: $0.namespace) }
+            let jobs = try ingestor.jobs.list(limit: limit).filter(context.principal.maySee)
             return JSONWire.response(["jobs": jobs.map(JSONWire.job)])
         }
 
         routes.on("/api/v1/jobs/:id", .get) { [self] _, context in
             try context.require(.writer)
             let id = try context.parameter("id")
-            guard let job = try ingestor.jobs.get(id), context.principal.mayUse(namespace: job.namespace) else {
+            guard let job = try ingestor.jobs.get(id), context.principal.maySee(job) else {
                 throw APIProblem.notFound("job \"\(id)\" does not exist", code: "job_not_found")
             }
             return JSONWire.response(JSONWire.job(job))

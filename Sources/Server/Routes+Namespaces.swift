@@ -19,19 +19,10 @@ extension RAGServer {
             context.audit.namespace(name)
             let model = try body.string("model", maxLength: 256)
             let info: NamespaceInfo
-            if body.has("dimension") {
-                let dimension = try body.int("dimension", default: 0, range: 1...4096)
-                if let model, model == embedder.modelID, dimension != embedder.dimension {
-                    throw APIProblem.badRequest("model \(model) makes \(embedder.dimension)-dimensional vectors; dimension is \(dimension)",
-                                                field: "dimension", code: "dimension_mismatch")
-                }
-                info = try store.createNamespace(name, dimension: dimension, model: model)
-            } else {
-                guard model == nil || model == embedder.modelID else {
-                    throw APIProblem.badRequest("dimension is required for model \"\(model!)\" (the server embeds with \(embedder.modelID))",
-                                                field: "dimension", code: "missing_field")
-                }
-                info = try store.createNamespace(name, dimension: embedder.dimension, model: embedder.modelID)
+            do {
+                info = try createNamespace(name, model: model, body: body)
+            } catch let error as VectorStoreError where error.code == .invalidNamespaceName {
+                throw APIProblem.badRequest(error.message, field: "name", code: error.code.rawValue)
             }
             var headers = HTTPFields()
             headers[.location] = "/api/v1/namespaces/\(Self.pathComponent(info.name))"
@@ -118,6 +109,23 @@ extension RAGServer {
             let lists = results.map { $0.map(JSONWire.vectorHit) }
             return JSONWire.response(["results": many ? lists as Any : lists[0] as Any])
         }
+    }
+
+    /// `POST /api/v1/namespaces`: of `dimension` raw vectors (optionally of a named model), or of the server's embedder.
+    func createNamespace(_ name: String, model: String?, body: JSONRequest) throws -> NamespaceInfo {
+        if body.has("dimension") {
+            let dimension = try body.int("dimension", default: 0, range: 1...4096)
+            if let model, model == embedder.modelID, dimension != embedder.dimension {
+                throw APIProblem.badRequest("model \(model) makes \(embedder.dimension)-dimensional vectors; dimension is \(dimension)",
+                                            field: "dimension", code: "dimension_mismatch")
+            }
+            return try store.createNamespace(name, dimension: dimension, model: model)
+        }
+        guard model == nil || model == embedder.modelID else {
+            throw APIProblem.badRequest("dimension is required for model \"\(model!)\" (the server embeds with \(embedder.modelID))",
+                                        field: "dimension", code: "missing_field")
+        }
+        return try store.createNamespace(name, dimension: embedder.dimension, model: embedder.modelID)
     }
 
     static func vectorRecord(_ item: Any, field: String) throws -> VectorRecord {

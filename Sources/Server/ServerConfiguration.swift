@@ -4,6 +4,8 @@ import Logging
 /// Settings of `ragctl serve` (config file `[server]`), besides what the query engine and embedder take.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
+    /// nil: plain HTTP. Set: HTTPS only, from this certificate and key (`[server] tls_*`).
+    public var tls: TLSSettings?
     /// 0 picks a free port (reported through `onListening`).
     public var port = 8080
     public var body = BodyLimits()

@@ -62,6 +62,11 @@ struct AppConfig: Sendable {
         var shutdownGrace = 30.0
         var accessLog = true
         var logLevel = "info"
+        /// HTTPS: see `AppConfig+TLS.swift`.
+        var tlsCertFile = ""
+        var tlsKeyFile = ""
+        var tlsKeyPasswordEnv = ""
+        var tlsMinVersion = "1.3"
     }
 
     /// `[retention]`: days each kind of record is kept (0 = forever) and seconds between passes.
@@ -230,6 +235,7 @@ struct AppConfig: Sendable {
                   "retention.query_logs_days, feedback_days and audit_days must be >= 0 (0 keeps forever)")
         try check(retention.interval >= 1, "retention.interval must be at least 1 second")
         try check((0...60).contains(audit.flushInterval), "audit.flush_interval must be 0-60 seconds")
+        try validateTLS(check)
     }
 
     private mutating func apply(_ table: [String: Any]) throws {
@@ -331,6 +337,7 @@ struct AppConfig: Sendable {
             server.shutdownGrace = try r.double("shutdown_grace") ?? server.shutdownGrace
             server.accessLog = try r.bool("access_log") ?? server.accessLog
             server.logLevel = try r.string("log_level") ?? server.logLevel
+            try readTLS(&r)
             try r.finish()
         }
         if let section = try Self.section(table, "retention") {
@@ -377,7 +384,7 @@ struct AppConfig: Sendable {
     }
 
     /// Reads typed keys of one section and rejects keys it did not read (typos).
-    private struct Reader {
+    struct Reader {
         let section: [String: Any]
         let name: String
         var used: Set<String> = []

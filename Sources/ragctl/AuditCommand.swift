@@ -9,7 +9,8 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit", abstract: "Read the audit log of the server's requests and admin actions, and verify its hash chain.",
         discussion: """
             Every API request `ragctl serve` answers is recorded (time, principal, action, namespace, resource ids, \
-            status, request id, the document ids shown), hash-chained so that edits, deletions and reordering are \
+            status, request id, the document ids shown), and so are the admin actions ragctl does on the store itself \
+            (keys create/revoke/rotate, namespaces create/drop, documents delete, as principal cli:<user>), hash-chained so that edits, deletions and reordering are \
             detected by `ragctl audit verify`. No query text is recorded.
             """,
         subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
@@ -21,7 +22,7 @@ struct AuditCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Only entries at or after this time (RFC 3339 or seconds since 1970).", valueName: "time"))
         var since: String?
         @Option(name: .long, help: "Only entries with ids below this (the last id of the previous page).") var beforeID: Int64?
-        @Option(name: .long, help: "Only this principal (API key id, JWT subject, local, system).") var principal: String?
+        @Option(name: .long, help: "Only this principal (key:<id>, user:<JWT subject>, local, system, cli:<unix user>).") var principal: String?
         @Option(name: .long, help: "Only this action (namespace.create, document.delete, POST /api/v1/search …).") var action: String?
         @Option(name: .long, help: "Only this namespace.") var namespace: String?
         @Flag(help: "Print JSON: {\"entries\": [{\"id\", \"time\", \"principal\", \"action\", \"namespace\", \"resource_ids\", \"status\", \"request_id\", \"shown_document_ids\", \"shown_omitted\", \"prev_hash\", \"hash\"}], \"next_before_id\"}.")

@@ -68,10 +68,13 @@ struct DocumentsCommand: ParsableCommand {
         func run() throws {
             let store = try DocumentsCommand.openStore(global)
             let repository = DocumentRepository(store: store)
-            guard try repository.get(namespace: namespace, id: id) != nil else {
-                throw CommandFailure(code: "not_found", message: "no document \(id) in namespace \(namespace)")
+            let audit = CLIAudit(store: store, config: try global.loadConfig())
+            let chunks = try audit.recording("document.delete", namespace: namespace, resource: id, status: 204, resources: { _ in [id] }) {
+                guard try repository.get(namespace: namespace, id: id) != nil else {
+                    throw CommandFailure(code: "not_found", message: "no document \(id) in namespace \(namespace)")
+                }
+                return try repository.delete(documentIDs: [id], namespace: namespace)
             }
-            let chunks = try repository.delete(documentIDs: [id], namespace: namespace)
             print("deleted document \(id) (\(chunks) chunks)")
         }
     }

@@ -37,14 +37,14 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             CommandFailure.jsonOutput = json
-            let keys = try KeysCommand.open(global)
+            let (keys, audit) = try KeysCommand.open(global)
             let (key, secret) = try KeysCommand.failing {
                 let spec = APIKey.Spec(
                     name: name, role: Principal.Role(rawValue: role)!,
                     namespaces: try namespaces.flatMap { try APIKey.parseNamespaces($0.split(separator: ",").map(String.init)) },
                     clearance: AccessLevel(rawValue: clearance)!, requestsPerMinute: rpm, tokensPerMinute: tpm,
                     expiresAt: try expires.map { try APIKey.parseExpiry($0, now: Date()) })
-                return try keys.create(spec)
+                return try audit.recording("keys.create", status: 201, resources: { [$0.key.id] }) { try keys.create(spec) }
             }
             if json {
                 var object = key.jsonObject(now: Date())
@@ -64,7 +64,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             CommandFailure.jsonOutput = json
-            let keys = try KeysCommand.failing { try KeysCommand.open(global).list() }
+            let keys = try KeysCommand.failing { try KeysCommand.open(global).keys.list() }
             let now = Date()
             if json {
                 JSONOutput.print(["keys": keys.map { $0.jsonObject(now: now) }])
@@ -89,7 +89,10 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             CommandFailure.jsonOutput = json
-            let key = try KeysCommand.failing { try KeysCommand.open(global).revoke(id) }
+            let (keys, audit) = try KeysCommand.open(global)
+            let key = try KeysCommand.failing {
+                try audit.recording("keys.revoke", resource: id, status: 200, resources: { [$0.id] }) { try keys.revoke(id) }
+            }
             if json { JSONOutput.print(key.jsonObject(now: Date())) } else { print("revoked API key \(key.id) (\(key.name))") }
         }
     }
@@ -104,8 +107,12 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             CommandFailure.jsonOutput = json
+            let (keys, audit) = try KeysCommand.open(global)
             let (key, secret) = try KeysCommand.failing {
-                try KeysCommand.open(global).rotate(id, grace: try APIKey.parseDuration(grace, field: "--grace"))
+                let seconds = try APIKey.parseDuration(grace, field: "--grace")
+                return try audit.recording("keys.rotate", resource: id, status: 200, resources: { [$0.key.id] }) {
+                    try keys.rotate(id, grace: seconds)
+                }
             }
             if json {
                 var object = key.jsonObject(now: Date())
@@ -120,11 +127,12 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    /// The key table of the configured store, with the configured pepper.
-    static func open(_ global: GlobalOptions) throws -> APIKeyStore {
+    /// The key table of the configured store, with the configured pepper, and the audit log its changes go to.
+    static func open(_ global: GlobalOptions) throws -> (keys: APIKeyStore, audit: CLIAudit) {
         let config = try global.loadConfig()
         let pepper = try config.apiKeyPepper(dataDir: try global.resolvedDataDir(), environment: ProcessInfo.processInfo.environment)
-        return APIKeyStore(store: try global.openStore(), pepper: pepper)
+        let store = try global.openStore()
+        return (APIKeyStore(store: store, pepper: pepper), CLIAudit(store: store, config: config))
     }
 
     /// Reports key-management errors as command failures (exit 1; `--json` prints `{"error": …}`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import Server
 import VectorStore
 
 struct NamespacesCommand: ParsableCommand {
@@ -19,7 +20,10 @@ struct NamespacesCommand: ParsableCommand {
 
         func run() throws {
             CommandFailure.jsonOutput = json
-            let info = try global.openStore().createNamespace(name, dimension: dim)
+            let store = try global.openStore()
+            let info = try CLIAudit(store: store, config: try global.loadConfig()).recording("namespace.create", namespace: name, status: 201) {
+                try store.createNamespace(name, dimension: dim)
+            }
             if json { JSONOutput.print(NamespacesCommand.object(info)) }
             else { print("created namespace \(info.name) (dimension \(info.dimension), cosine)") }
         }
@@ -76,7 +80,9 @@ struct NamespacesCommand: ParsableCommand {
         func run() throws {
             CommandFailure.jsonOutput = json
             let store = try global.openStore()
-            try store.dropNamespace(name)
+            try CLIAudit(store: store, config: try global.loadConfig()).recording("namespace.delete", namespace: name, status: 204) {
+                try store.dropNamespace(name)
+            }
             // The drop already took the namespace's documents, chunks and BM25 registration (a trigger); this
             // frees the BM25 table's space now rather than at the next ingest.
             try LexicalIndex(store: store).dropOrphans()

@@ -11,6 +11,10 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("API key or JWT for --server (env RAGCTL_API_KEY).", valueName: "key"))
     var apiKey: String?
 
+    @Option(name: .long, help: ArgumentHelp("PEM file of the CA that signed an https:// --server's certificate, instead of the system CAs (env RAGCTL_CACERT).",
+                                            valueName: "path"))
+    var cacert: String?
+
     /// POSTs `body` to `path` on the server; returns the decoded JSON object, or throws the server's problem
     /// (its code and detail) as a command failure.
     func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
@@ -26,9 +30,13 @@ struct RemoteOptions: ParsableArguments {
         var request = HTTPRequest(method: "POST", url: base + path, headers: headers,
                                   body: try JSONSerialization.data(withJSONObject: body))
         request.totalTimeout = 300
+        let caFile = cacert ?? ProcessInfo.processInfo.environment["RAGCTL_CACERT"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw CommandFailure(code: "usage", message: "cannot read the CA file \(caFile) (--cacert or RAGCTL_CACERT)")
+        }
         let response: HTTPResponse
         do {
-            response = try await CurlClient(maxConnections: 1).send(request)
+            response = try await CurlClient(maxConnections: 1, tls: TLSOptions(caFile: caFile)).send(request)
         } catch {
             throw CommandFailure(code: "server_unreachable", message: "cannot reach \(base): \(error)")
         }

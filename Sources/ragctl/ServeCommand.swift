@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Serve the engine over HTTP: search, query, documents, ingest jobs, OpenAI-compatible endpoints, metrics.",
         discussion: """
-            Port 0 picks a free port; the chosen address is printed as "listening on http://HOST:PORT". \
+            Port 0 picks a free port; the chosen address is printed as "listening on http://HOST:PORT" (https:// \
+            with [server] tls_cert_file and tls_key_file: TLS 1.3, or 1.2 and up with tls_min_version = "1.2"). \
             SIGTERM or SIGINT stops intake, drains in-flight requests, interrupts a running ingest job (it resumes \
             at the next start) and checkpoints the store. Without [auth] the server binds loopback addresses only; \
             with [auth] enabled = true every /api and /v1 request needs an API key (ragctl keys create) or a JWT.
@@ -36,6 +37,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(code: "config",
                 message: "refusing to bind \(host) without authentication: enable [auth] (and create keys) or bind 127.0.0.1")
         }
+        // Certificate and key problems are reported before the model loads.
+        let tls = try config.tlsSettings(environment: ProcessInfo.processInfo.environment)
+        do {
+            _ = try tls?.makeConfiguration()
+        } catch let error as TLSSetupError {
+            throw CommandFailure(code: "config", message: "config: server.\(error.message)")
+        }
         let store = try global.openStore()
         let embedder = try await embedderOptions.make(config)
         let metrics = ServerMetrics()
@@ -45,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                                      metrics: RetrievalMetrics(factory: metrics.factory))
         var settings = ServerConfiguration(uploadDirectory: (try global.resolvedDataDir() as NSString).appendingPathComponent("uploads"))
         settings.host = host
+        settings.tls = tls
         settings.port = port ?? config.server.port
         settings.body.maxBytes = config.server.maxBodyBytes
         settings.body.maxDepth = config.server.maxJSONDepth
@@ -85,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
                                authenticator: authenticator, logger: logger)
         let authNote = config.auth.enabled ? " (authentication on)" : " (authentication is off: loopback only)"
         try await server.run { port in
-            let line = "listening on http://\(Self.urlHost(host)):\(port)\(authNote)\n"
+            let line = "listening on \(tls == nil ? "http" : "https")://\(Self.urlHost(host)):\(port)\(authNote)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
     }

@@ -14,11 +14,11 @@ final class LiveServer: @unchecked Sendable {
     let store: VectorStore
     let server: RAGServer
     let port: Int
-    let client = CurlClient()
+    let client: CurlClient
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    var base: String { "http://127.0.0.1:\(port)" }
+    var base: String { "\(server.configuration.tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
     /// The API keys of a server started with `auth`.
     var keys: APIKeyStore { server.authenticator!.keys }
 
@@ -26,10 +26,11 @@ final class LiveServer: @unchecked Sendable {
 
     /// - Parameters: `store` reuses an open store (a restart test reopens the same file); `configure` edits
     ///   the server settings (port 0, no access log, uploads in the temp dir by default); `auth` turns
-    ///   authentication on (a random pepper; keys through `keys`), with `clock` as its wall clock.
+    ///   authentication on (a random pepper; keys through `keys`), with `clock` as its wall clock; `clientTLS`
+    ///   is how the helpers' client verifies a server configured with `tls` (its CA).
     static func start(dir: TemporaryDirectory = TemporaryDirectory("server"), store: VectorStore? = nil,
                       embedder: (any Embedder)? = nil, engine configuration: QueryEngineConfiguration = QueryEngineConfiguration(),
-                      auth: AuthConfiguration? = nil, clock: TestClock? = nil,
+                      auth: AuthConfiguration? = nil, clock: TestClock? = nil, clientTLS: TLSOptions = TLSOptions(),
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> LiveServer {
         let store = try store ?? openServerStore(dir)
         let embedder = try embedder ?? nativeEmbedder()
@@ -57,10 +58,12 @@ final class LiveServer: @unchecked Sendable {
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw LiveServerError("the server did not report a port") }
-        return LiveServer(dir: dir, store: store, server: server, port: port, group: group, task: task)
+        return LiveServer(dir: dir, store: store, server: server, port: port, group: group, task: task, client: CurlClient(tls: clientTLS))
     }
 
-    private init(dir: TemporaryDirectory, store: VectorStore, server: RAGServer, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(dir: TemporaryDirectory, store: VectorStore, server: RAGServer, port: Int, group: ServiceGroup, task: Task<Void, any Error>,
+                 client: CurlClient) {
+        self.client = client
         self.dir = dir
         self.store = store
         self.server = server
@@ -110,8 +113,8 @@ final class LiveServer: @unchecked Sendable {
     func delete(_ path: String, headers: [(String, String)] = []) async throws -> Reply { try await request("DELETE", path, headers: headers) }
 
     /// Server-sent events of a POST, in order: (event name, data).
-    func events(_ path: String, _ object: Any) async throws -> (status: Int, events: [(String, String)]) {
-        var request = HTTPRequest(method: "POST", url: base + path, headers: [("Content-Type", "application/json")],
+    func events(_ path: String, _ object: Any, headers: [(String, String)] = []) async throws -> (status: Int, events: [(String, String)]) {
+        var request = HTTPRequest(method: "POST", url: base + path, headers: [("Content-Type", "application/json")] + headers,
                                   body: try JSONSerialization.data(withJSONObject: object))
         request.totalTimeout = 60
         var parser = SSEParser()

@@ -25,6 +25,17 @@ public enum Ragctl {
 
     /// Runs `ragctl arguments…` to completion. stdout and stderr go to files so large outputs cannot block.
     public static func runBlocking(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
+        try Subprocess.runBlocking(executable, arguments, environment: environment, stdin: stdin)
+    }
+}
+
+/// Any program run to completion as a child process (openssl in the TLS tests). For programs that exit by
+/// themselves: the test process's children start with SIGTERM blocked, so `terminate()` would not stop them.
+public enum Subprocess {
+    /// Runs `executable arguments…` to completion; stdout and stderr go to files so large outputs cannot block.
+    /// Call it through `offPool` from async tests.
+    public static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                                   stdin: String? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

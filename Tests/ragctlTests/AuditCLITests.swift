@@ -36,6 +36,54 @@ import VectorStore
         #expect(status == 0, "sqlite3 \(sql)")
     }
 
+    /// `ragctl keys create|revoke|rotate`, `namespaces create|drop` and `documents delete` act on the store
+    /// directly; each appends an entry as `cli:<user>` with the HTTP route's action name and the key id (never
+    /// the secret), failures included, and the chain still verifies.
+    @Test func cliAdminActionsAreAuditedAndTheChainVerifies() async throws {
+        let dir = TemporaryDirectory("cli-admin-audit")
+        let data = dir.file("data")
+        let base = ["--data-dir", data]
+        let created = try await Ragctl.run(["keys", "create", "--name", "ci", "--role", "reader", "--namespaces", "handbook", "--json"] + base)
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.json?["id"] as? String)
+        let secret = try #require(created.json?["key"] as? String)
+        let rotated = try await Ragctl.run(["keys", "rotate", id, "--grace", "60", "--json"] + base)
+        let newSecret = try #require(rotated.json?["key"] as? String)
+        #expect(try await Ragctl.run(["keys", "revoke", id] + base).status == 0)
+        #expect(try await Ragctl.run(["keys", "revoke", "0000000000000000"] + base).status != 0)
+        #expect(try await Ragctl.run(["namespaces", "create", "scratch", "--dim", "3"] + base).status == 0)
+        #expect(try await Ragctl.run(["documents", "delete", "scratch", "nodoc"] + base).status != 0)
+        #expect(try await Ragctl.run(["namespaces", "drop", "scratch"] + base).status == 0)
+
+        let list = try await Ragctl.run(["audit", "--json"] + base)
+        let entries = try #require(list.json?["entries"] as? [[String: Any]]).reversed()
+        let user = CLIAudit.userName()
+        let rows = entries.map { entry in
+            [entry["principal"] as? String ?? "", entry["action"] as? String ?? "", entry["namespace"] as? String ?? "-",
+             (entry["resource_ids"] as? [String] ?? []).joined(separator: ","), String(entry["status"] as? Int ?? 0)]
+        }
+        #expect(rows == [
+            ["cli:\(user)", "keys.create", "-", id, "201"],
+            ["cli:\(user)", "keys.rotate", "-", id, "200"],
+            ["cli:\(user)", "keys.revoke", "-", id, "200"],
+            ["cli:\(user)", "keys.revoke", "-", "0000000000000000", "404"],
+            ["cli:\(user)", "namespace.create", "scratch", "", "201"],
+            ["cli:\(user)", "document.delete", "scratch", "nodoc", "404"],
+            ["cli:\(user)", "namespace.delete", "scratch", "", "204"],
+        ])
+        #expect(entries.allSatisfy { ($0["request_id"] as? String)?.hasPrefix("cli_") == true })
+        #expect(!list.stdout.contains(secret) && !list.stdout.contains(newSecret) && !list.stdout.contains(String(secret.suffix(20))))
+        let verify = try await Ragctl.run(["audit", "verify", "--json"] + base)
+        #expect(verify.status == 0 && verify.json?["ok"] as? Bool == true, "\(verify.stdout) \(verify.stderr)")
+        #expect(verify.json?["entries"] as? Int == 7)
+
+        // [audit] enabled = false: the CLI records nothing either.
+        let config = dir.file("ragctl.toml")
+        try "[audit]\nenabled = false\n".write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(try await Ragctl.run(["keys", "create", "--name", "quiet", "--role", "admin", "--config", config] + base).status == 0)
+        #expect((try await Ragctl.run(["audit", "--json"] + base).json?["entries"] as? [[String: Any]])?.count == 7)
+    }
+
     @Test func listAndVerifyThenFindTheEditedEntry() async throws {
         let dir = TemporaryDirectory("cli-audit")
         let data = try Self.seed(dir, count: 5)

@@ -28,6 +28,10 @@ public struct IngestOptions: Sendable, Codable {
     public var sourceBase: String?
     /// Sources by path relative to the root, winning over `sourceBase` (a document uploaded under a name).
     public var sourceNames: [String: String]?
+    /// The highest access level of existing documents this ingest may replace or prune: the clearance of the
+    /// caller who asked for it. A file whose source belongs to a document above it fails ("… may not replace")
+    /// and such documents are never pruned. nil: no limit (the operator's own `ragctl ingest`).
+    public var replaceableLevel: AccessLevel?
 
     public init(namespace: String, paths: [String]) {
         self.namespace = namespace

@@ -97,8 +97,14 @@ public final class Ingestor: Sendable {
 
         let signature = options.signature(modelID: embedder.modelID)
         var known: [String: (id: String, hash: String, signature: String)] = [:]
-        for row in try store.query("SELECT source_url, id, content_hash, signature FROM documents WHERE namespace = ?", [.text(namespace)]) {
+        // Documents above `replaceableLevel` are neither replaced nor pruned by this ingest.
+        var protected = Set<String>()
+        for row in try store.query("SELECT source_url, id, content_hash, signature, access_level FROM documents WHERE namespace = ?",
+                                   [.text(namespace)]) {
             known[row[0].string ?? ""] = (row[1].string ?? "", row[2].string ?? "", row[3].string ?? "")
+            if let limit = options.replaceableLevel, (AccessLevel(rawValue: row[4].string ?? "") ?? .restricted) > limit {
+                protected.insert(row[0].string ?? "")
+            }
         }
         var seen = Set<String>()
         var failedSources = Set(summary.failed.map(\.path))
@@ -128,8 +134,11 @@ public final class Ingestor: Sendable {
                 let group = Array(files[groupStart..<min(files.count, groupStart + options.groupSize)])
                 let knownNow = known
                 var stageStart = Date()
-                let prepared = try await onBlockingQueue { [self] in
+                var prepared = try await onBlockingQueue { [self] in
                     prepare(group, options: options, namespace: namespace, signature: signature, known: knownNow)
+                }
+                for index in prepared.indices where protected.contains(prepared[index].source) {
+                    prepared[index].outcome = .failed("a document this ingest may not replace (above its access level) has this source")
                 }
                 summary.stageSeconds["prepare", default: 0] += Date().timeIntervalSince(stageStart)
                 for document in prepared {
@@ -172,7 +181,7 @@ public final class Ingestor: Sendable {
         }
         if options.prune, options.sourceBase == nil, options.sourceNames == nil {
             let gone = known.filter { source, _ in
-                !seen.contains(source) && !failedSources.contains(source)
+                !seen.contains(source) && !failedSources.contains(source) && !protected.contains(source)
                     && roots.contains { root in source == root.path || source.hasPrefix(root.path.hasSuffix("/") ? root.path : root.path + "/") }
             }
             if !gone.isEmpty {
