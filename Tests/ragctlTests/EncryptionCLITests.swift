@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
+import VectorStore
+@testable import ragctl
 
 /// `[encryption]` and `ragctl keys generate-encryption-key|rotate-encryption` as a user runs them.
 @Suite struct EncryptionCLITests {
@@ -44,6 +46,18 @@ import TestSupport
         #expect(wrong.status == 1 && wrong.stderr.contains("does not match"), "\(wrong.stderr)")
         let unset = try await Ragctl.run(search + ["--data-dir", data, "--config", wrongConfig])
         #expect(unset.status == 1 && unset.stderr.contains("WRONG_KEY") && unset.stderr.contains("not set"), "\(unset.stderr)")
+
+        // A rotation needs the store alone: refused while another process (here: this one) has it open.
+        do {
+            var configuration = VectorStore.Configuration()
+            configuration.migrations = GlobalOptions.migrations
+            configuration.encryptionKey = try EncryptionKey(file: keyFile)
+            let holder = try VectorStore(directory: data, configuration: configuration)
+            let busy = try await Ragctl.run(["keys", "rotate-encryption", "--new-key-env", "NEW_KEY"] + base,
+                                            environment: ["NEW_KEY": EncryptionKey.generateEncoded()])
+            #expect(busy.status == 1 && busy.stderr.contains("open in another process"), "\(busy.stderr)")
+            #expect(holder.isEncrypted)
+        }
 
         // Rotate to a key from the environment: the old key stops working, the new one gives the same results.
         let newKey = Data((0..<32).map { UInt8(truncatingIfNeeded: $0 * 13 + 5) }).base64EncodedString()
