@@ -18,12 +18,18 @@ public struct EncryptedColumn: Sendable, Hashable, CustomStringConvertible {
     /// Columns whose values identify the row, in order (bound into every sealed value).
     public let rowKey: [String]
     public let kind: Kind
+    /// The associated data's fixed part: the domain tag, table and column (computed once).
+    private let prefix: [UInt8]
 
     public init(table: String, column: String, rowKey: [String], kind: Kind) {
         self.table = table
         self.column = column
         self.rowKey = rowKey
         self.kind = kind
+        var prefix = Array("ragctl.sealed.v1".utf8)
+        Self.append(UInt8(ascii: "T"), Array(table.utf8), to: &prefix)
+        Self.append(UInt8(ascii: "C"), Array(column.utf8), to: &prefix)
+        self.prefix = prefix
     }
 
     /// `table.column`.
@@ -37,25 +43,26 @@ public struct EncryptedColumn: Sendable, Hashable, CustomStringConvertible {
     /// The associated data of the value in `row` (the row key's values, in `rowKey` order): a domain tag,
     /// then table, column and each value length-prefixed with its type, so no two places share bytes.
     func associatedData(row: [SQLValue]) -> [UInt8] {
-        var out: [UInt8] = Array("ragctl.sealed.v1".utf8)
-        func field(_ tag: UInt8, _ bytes: some Collection<UInt8>) {
-            out.append(tag)
-            var length = UInt32(bytes.count).bigEndian
-            withUnsafeBytes(of: &length) { out += $0 }
-            out += bytes
-        }
-        field(UInt8(ascii: "T"), Array(table.utf8))
-        field(UInt8(ascii: "C"), Array(column.utf8))
+        var out = prefix
+        out.reserveCapacity(prefix.count + 64)
         for value in row {
             switch value {
-            case .null: field(UInt8(ascii: "n"), [])
-            case .integer(let v): withUnsafeBytes(of: v.bigEndian) { field(UInt8(ascii: "i"), Array($0)) }
-            case .real(let v): withUnsafeBytes(of: v.bitPattern.bigEndian) { field(UInt8(ascii: "r"), Array($0)) }
-            case .text(let v): field(UInt8(ascii: "t"), Array(v.utf8))
-            case .blob(let v): field(UInt8(ascii: "b"), v)
+            case .null: Self.append(UInt8(ascii: "n"), [], to: &out)
+            case .integer(let v): withUnsafeBytes(of: v.bigEndian) { Self.append(UInt8(ascii: "i"), $0, to: &out) }
+            case .real(let v): withUnsafeBytes(of: v.bitPattern.bigEndian) { Self.append(UInt8(ascii: "r"), $0, to: &out) }
+            case .text(let v): Self.append(UInt8(ascii: "t"), v.utf8, to: &out)
+            case .blob(let v): Self.append(UInt8(ascii: "b"), v, to: &out)
             }
         }
         return out
+    }
+
+    /// A tag byte, a 4-byte big-endian length and the bytes.
+    private static func append(_ tag: UInt8, _ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        out.append(tag)
+        let length = UInt32(bytes.count)
+        for shift in [24, 16, 8, 0] as [UInt32] { out.append(UInt8(truncatingIfNeeded: length >> shift)) }
+        out += bytes
     }
 
     /// Names the row in error messages: `(namespace_id 3, id "c1")`.

@@ -16,8 +16,13 @@ public struct StoreCipher: Sendable {
     /// The key's id (16 hex digits).
     public var keyID: String { key.id }
     let key: EncryptionKey
+    /// `01 ‖ key id`: the first 9 bytes of every value this key seals.
+    let header: [UInt8]
 
-    public init(key: EncryptionKey) { self.key = key }
+    public init(key: EncryptionKey) {
+        self.key = key
+        header = [Self.version] + key.idBytes
+    }
 
     /// Why a value did not open.
     enum OpenFailure: Error, CustomStringConvertible {
@@ -38,8 +43,6 @@ public struct StoreCipher: Sendable {
 
     /// Seals `plaintext` for the place `associatedData` names.
     func seal(_ plaintext: UnsafeRawBufferPointer, associatedData: [UInt8]) -> [UInt8] {
-        var header: [UInt8] = [Self.version]
-        header += key.idBytes
         // AES-GCM with a fresh random 12-byte nonce cannot fail; `combined` exists for 12-byte nonces.
         let box = try! AES.GCM.seal(plaintext, using: key.sealingKey, nonce: AES.GCM.Nonce(),
                                     authenticating: header + associatedData)
@@ -54,13 +57,13 @@ public struct StoreCipher: Sendable {
     func open(_ sealed: UnsafeRawBufferPointer, associatedData: [UInt8]) throws(OpenFailure) -> Data {
         guard sealed.count >= Self.overhead else { throw .tooShort(sealed.count) }
         guard sealed[0] == Self.version else { throw .unknownVersion(sealed[0]) }
-        let header = UnsafeRawBufferPointer(rebasing: sealed[0..<Self.headerSize])
-        guard header.elementsEqual([Self.version] + key.idBytes) else {
-            throw .otherKey(header.dropFirst().map { String(format: "%02x", $0) }.joined())
+        let stored = UnsafeRawBufferPointer(rebasing: sealed[0..<Self.headerSize])
+        guard stored.elementsEqual(header) else {
+            throw .otherKey(stored.dropFirst().map { String(format: "%02x", $0) }.joined())
         }
         do {
             let box = try AES.GCM.SealedBox(combined: UnsafeRawBufferPointer(rebasing: sealed[Self.headerSize...]))
-            return try AES.GCM.open(box, using: key.sealingKey, authenticating: Array(header) + associatedData)
+            return try AES.GCM.open(box, using: key.sealingKey, authenticating: header + associatedData)
         } catch {
             throw .authentication
         }

@@ -48,9 +48,12 @@ struct BenchIngest: AsyncParsableCommand {
         let reopened = try VectorStore(directory: base + "/store", configuration: configuration)
         let openSeconds = Date().timeIntervalSince(started)
         let index = LexicalIndex(store: reopened)
+        releaseFreedMemory()
+        let rssBefore = residentBytes()
         started = Date()
         try index.prepare(namespace: "bench")
         let prepareSeconds = Date().timeIntervalSince(started)
+        let indexBytes = residentBytes() - rssBefore
         var rng = BenchRandom(seed: 11)
         let words = Self.words
         let latencies = try (0..<max(1, queries)).map { _ in
@@ -65,7 +68,7 @@ struct BenchIngest: AsyncParsableCommand {
             "mb_per_s": round3(Double(bytes) / 1e6 / seconds), "unchanged_rerun_s": round3(Double(second.elapsedMs) / 1000),
             "tokenizer": wordpiece ? "wordpiece" : "heuristic", "failed": first.failed.count,
             "stage_s": first.stageSeconds.mapValues(round3), "encrypted": encrypt, "open_s": round3(openSeconds),
-            "bm25_prepare_s": round3(prepareSeconds), "bm25_p50_ms": round3(percentile(latencies, 0.5)),
+            "bm25_prepare_s": round3(prepareSeconds), "bm25_prepare_rss_mb": round3(Double(indexBytes) / 1_048_576), "bm25_p50_ms": round3(percentile(latencies, 0.5)),
             "bm25_p99_ms": round3(percentile(latencies, 0.99)),
         ]
         if json { JSONOutput.print(result) } else { for key in result.keys.sorted() { print(pad(key, 20) + "\(result[key]!)") } }

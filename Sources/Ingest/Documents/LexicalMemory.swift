@@ -101,7 +101,8 @@ final class LexicalMemory: @unchecked Sendable {
         }
     }
 
-    /// A fresh index of the namespace's chunks, decrypted 1,000 at a time in rowid order.
+    /// A fresh index of the namespace's chunks, decrypted 1,000 at a time in rowid order. `NOT INDEXED` makes
+    /// each page a rowid range scan (the namespace index would sort the whole namespace again for every page).
     private static func build(store: VectorStore, namespace: String) throws -> MemoryDatabase {
         let database = try MemoryDatabase()
         try database.execute("""
@@ -111,7 +112,7 @@ final class LexicalMemory: @unchecked Sendable {
             var last = Int64.min
             while true {
                 let rows = try store.query("""
-                    SELECT rowid, id, heading_path, text FROM chunks WHERE namespace = ? AND rowid > ? ORDER BY rowid LIMIT 1000
+                    SELECT rowid, id, heading_path, text FROM chunks NOT INDEXED WHERE namespace = ? AND rowid > ? ORDER BY rowid LIMIT 1000
                     """, [.text(namespace), .integer(last)])
                 guard let end = rows.last?.first?.int else { break }
                 for row in rows {
