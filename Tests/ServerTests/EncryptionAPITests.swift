@@ -32,6 +32,14 @@ import VectorStore
         #expect(answer.status == 200 && (answer.json["answer"] as? String)?.contains("cobalt heron") == true, "\(answer.text)")
         let queryID = try #require(answer.json["query_id"] as? String)
         #expect(try await server.post("/api/v1/feedback", ["query_id": queryID, "rating": 4, "comment": "heron answer helped"]).status == 201)
+
+        // A sealed chunk altered on disk is the server's error (500, problem+json naming the row), not garbage.
+        var sealed = try #require(try server.store.query("SELECT text FROM chunks WHERE namespace = 'vault'").first?.first?.bytes)
+        sealed[20] ^= 0x04
+        try server.store.write { tx in try tx.execute("UPDATE chunks SET text = ? WHERE namespace = 'vault'", [.blob(sealed)]) }
+        let broken = try await server.post("/api/v1/search", ["query": "cobalt heron passphrase", "namespace": "vault", "mode": "dense"])
+        #expect(broken.status == 500 && broken.json["code"] as? String == "decryption_failed", "\(broken.text)")
+        #expect((broken.json["detail"] as? String)?.contains("chunks.text") == true && !broken.text.contains("cobalt"))
         try await server.stop()
         try server.store.checkpoint()
 
