@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Encryption at rest.
 ///
@@ -171,35 +168,6 @@ extension VectorStore {
             throw VectorStoreError(.encryptionKeyMismatch,
                 "the encryption of store \(path) changed since it was opened (key id now \(current ?? "none"), was \(cipher?.keyID ?? "none")): "
                     + "another process rotated it; open the store again with the new key",
-                context: path)
-        }
-    }
-
-    // MARK: The lock file
-
-    /// Opens `<path>-lock` and takes a shared lock on it for as long as the store is open. A rotation takes it
-    /// exclusively, so it never runs while another process (a server, an ingest) has the store open.
-    /// - Throws: `storeInUse` while a rotation holds it.
-    static func lockShared(_ path: String) throws -> Int32 {
-        let fd = Glibc.open(path + "-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw VectorStoreError(.storage, "cannot open the lock file \(path)-lock: \(String(cString: strerror(errno)))", context: path)
-        }
-        if flock(fd, LOCK_SH | LOCK_NB) != 0, errno == EWOULDBLOCK {
-            close(fd)
-            throw VectorStoreError(.storeInUse,
-                "store \(path) is being re-encrypted by another process (ragctl keys rotate-encryption); open it when that has finished",
-                context: path)
-        }
-        return fd
-    }
-
-    /// Upgrades the store's lock to exclusive.
-    /// - Throws: `storeInUse` when another process (or another `VectorStore` of this one) has the store open.
-    func lockExclusively() throws {
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            throw VectorStoreError(.storeInUse,
-                "store \(path) is open in another process (a running ragctl serve, an ingest?); stop it first: re-encryption needs the store alone",
                 context: path)
         }
     }

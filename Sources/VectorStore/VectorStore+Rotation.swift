@@ -30,7 +30,7 @@ extension VectorStore {
                                         inTransaction: (WriteTransaction) throws -> Void = { _ in }) throws -> EncryptionRotationReport {
         let started = Date()
         let store = try VectorStore(path: path, configuration: configuration, loadNamespaces: false)
-        try store.lockExclusively()
+        try store.lockFile.lockExclusively(storePath: path)
         let old = store.cipher
         let new = newKey.map(StoreCipher.init)
         if old == nil, new == nil {

@@ -36,7 +36,7 @@ public final class VectorStore: @unchecked Sendable {
     let writer: SQLiteConnection
     private let reader: SQLiteConnection
     /// `<path>-lock`, held shared while the store is open; a rotation takes it exclusively.
-    let lockDescriptor: Int32
+    let lockFile: LockFile
     private let attachmentLock = Mutex()
     private var attachments: [ObjectIdentifier: any AnyObject & Sendable] = [:]
     let writeLock = Mutex()
@@ -64,26 +64,19 @@ public final class VectorStore: @unchecked Sendable {
         } catch {
             throw VectorStoreError(.storage, "\(error)", context: path)
         }
-        lockDescriptor = try Self.lockShared(path)
-        do {
-            writer = try SQLiteConnection(path: path, synchronous: configuration.durability.rawValue)
-            try writer.migrate(StoreSchema.migrations + configuration.migrations)
-            cipher = try Self.establishCipher(writer, key: configuration.encryptionKey)
-            reader = try SQLiteConnection(path: path, readOnly: true)
-            if cipher != nil {
-                // Freed pages are zeroed (no deleted value lingers in the file) and temporary tables, sorts and
-                // VACUUM's copy stay in memory.
-                try writer.execute("PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY")
-                try reader.execute("PRAGMA temp_store = MEMORY")
-            }
-            if loadNamespaces { try load() }
-        } catch {
-            close(lockDescriptor)
-            throw error
+        lockFile = try LockFile(storePath: path)
+        writer = try SQLiteConnection(path: path, synchronous: configuration.durability.rawValue)
+        try writer.migrate(StoreSchema.migrations + configuration.migrations)
+        cipher = try Self.establishCipher(writer, key: configuration.encryptionKey)
+        reader = try SQLiteConnection(path: path, readOnly: true)
+        if cipher != nil {
+            // Freed pages are zeroed (no deleted value lingers in the file) and temporary tables, sorts and
+            // VACUUM's copy stay in memory.
+            try writer.execute("PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY")
+            try reader.execute("PRAGMA temp_store = MEMORY")
         }
+        if loadNamespaces { try load() }
     }
-
-    deinit { close(lockDescriptor) }
 
     /// Opens the store in `directory/store.sqlite`, creating the directory.
     public convenience init(directory: String, configuration: Configuration = Configuration()) throws {
