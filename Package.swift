@@ -38,7 +38,8 @@ let package = Package(
 
         // Storage and clients: know nothing of documents, HTTP routes or embedders' meaning.
         .target(name: "BLAS", dependencies: ["CBLAS"]),
-        .target(name: "VectorStore", dependencies: ["BLAS", "CSQLite"], swiftSettings: kernelSettings),
+        .target(name: "VectorStore", dependencies: ["BLAS", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: kernelSettings),
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),
         .target(name: "MiniLM", dependencies: ["BLAS"], swiftSettings: kernelSettings),
 

@@ -66,6 +66,10 @@ extension APIProblem {
             case .namespaceExists: return APIProblem(.conflict, code: error.code.rawValue, error.message, field: "name")
             case .invalidNamespaceName: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "namespace")
             case .storage, .schemaTooNew: return APIProblem(.internalServerError, code: error.code.rawValue, "storage error: \(error.message)")
+            // The store's encryption failing (an altered value, a key rotated under a running server) is the
+            // server's fault, never the request's.
+            case .decryptionFailed, .encryptionKeyMismatch, .encryptionKeyMissing, .storeNotEncrypted, .invalidEncryptionKey, .storeInUse:
+                return APIProblem(.internalServerError, code: error.code.rawValue, "storage error: \(error.message)")
             case .invalidFilter: return APIProblem(.badRequest, code: error.code.rawValue, error.message, field: "filter")
             default: return APIProblem(.badRequest, code: error.code.rawValue, error.message)
             }

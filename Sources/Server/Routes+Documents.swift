@@ -236,7 +236,8 @@ extension RAGServer {
                                             [.text(namespace), .text(file.source)]).first,
                   let id = row[0].string else { continue }
             if let title = upload.title {
-                try store.write { tx in try tx.execute("UPDATE documents SET title = ? WHERE namespace = ? AND id = ?", [.text(title), .text(namespace), .text(id)]) }
+                let sealed = store.seal(text: title, .documentsTitle, row: [.text(namespace), .text(id)])
+                try store.write { tx in try tx.execute("UPDATE documents SET title = ? WHERE namespace = ? AND id = ?", [sealed, .text(namespace), .text(id)]) }
             }
             let status = before[file.source] == nil ? "added" : before[file.source] == row[2].string ? "unchanged" : "updated"
             audit.resource(id)

@@ -35,6 +35,28 @@ enum StoreSchema {
             );
             CREATE INDEX vectors_by_document ON vectors(namespace_id, document_id);
             """),
+        // Encryption at rest (see `VectorStore+Encryption.swift`): the key check of an encrypted store (no row:
+        // the store is not encrypted) and the registry of columns an encrypted store seals, which every module
+        // fills from its own migration so that a rotation re-seals everything.
+        Migration("vectorstore.v2.encryption", """
+            CREATE TABLE store_encryption (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                key_id TEXT NOT NULL,
+                key_check BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                rotated_at REAL
+            );
+            CREATE TABLE encrypted_columns (
+                table_name TEXT NOT NULL,
+                column_name TEXT NOT NULL,
+                row_key TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('text', 'blob')),
+                PRIMARY KEY (table_name, column_name)
+            );
+            INSERT INTO encrypted_columns(table_name, column_name, row_key, kind) VALUES
+                ('vectors', 'vector', 'namespace_id,id', 'blob'),
+                ('vectors', 'metadata', 'namespace_id,id', 'text');
+            """),
     ]
 }
 

@@ -12,7 +12,8 @@ final class SQLiteConnection {
     /// Opens (creating if needed) the database at `path` in WAL mode.
     /// - Parameter synchronous: `FULL` makes every commit durable against power loss, `NORMAL` only against
     ///   process crashes (WAL keeps them atomic either way).
-    init(path: String, readOnly: Bool = false, synchronous: String = "FULL") throws {
+    /// - Parameter memory: an in-memory database (`path` ":memory:"): no journal or sync settings.
+    init(path: String, readOnly: Bool = false, synchronous: String = "FULL", memory: Bool = false) throws {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -25,7 +26,7 @@ final class SQLiteConnection {
         self.path = path
         sqlite3_busy_timeout(db, 10_000)
         sqlite3_extended_result_codes(db, 1)
-        if !readOnly {
+        if !readOnly && !memory {
             try execute("PRAGMA journal_mode=WAL")
             try execute("PRAGMA synchronous=\(synchronous)")
         }

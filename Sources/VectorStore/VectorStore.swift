@@ -22,23 +22,41 @@ public final class VectorStore: @unchecked Sendable {
         public var searchThreads: Int = ProcessInfo.processInfo.activeProcessorCount
         /// Largest `k` a search accepts.
         public var maxTopK: Int = 10_000
+        /// The key of an encrypted store, or of a new store that should be encrypted; nil for a plaintext store.
+        /// See `VectorStore+Encryption.swift` for what opening checks.
+        public var encryptionKey: EncryptionKey?
 
         public init() {}
     }
 
     public let path: String
     public let configuration: Configuration
+    /// Seals and opens the store's encrypted columns; nil when the store is not encrypted.
+    public let cipher: StoreCipher?
     let writer: SQLiteConnection
     private let reader: SQLiteConnection
-    private let writeLock = Mutex()
+    /// `<path>-lock`, held shared while the store is open; a rotation takes it exclusively.
+    let lockFile: LockFile
+    private let attachmentLock = Mutex()
+    private var attachments: [ObjectIdentifier: any AnyObject & Sendable] = [:]
+    let writeLock = Mutex()
     private let readLock = Mutex()
     private let registryLock = Mutex()
-    private var indexes: [String: NamespaceIndex] = [:]
-    private var namespaceIDs: [String: Int64] = [:]
+    /// Guarded by `registryLock` (written without it only during `init`).
+    var indexes: [String: NamespaceIndex] = [:]
+    var namespaceIDs: [String: Int64] = [:]
 
     /// Opens or creates the store in `path` (a SQLite file), applies migrations and loads every namespace.
-    /// - Throws: `VectorStoreError` when the file cannot be opened, is corrupt or is from a newer version.
-    public init(path: String, configuration: Configuration = Configuration()) throws {
+    /// - Throws: `VectorStoreError` when the file cannot be opened, is corrupt or is from a newer version;
+    ///   for an encrypted store opened without its key or with another one, a plaintext store given a key,
+    ///   and a value that does not decrypt (see `VectorStore+Encryption.swift`).
+    public convenience init(path: String, configuration: Configuration = Configuration()) throws {
+        try self.init(path: path, configuration: configuration, loadNamespaces: true)
+    }
+
+    /// `loadNamespaces: false` opens the file without building the serving copies (for a rotation, which
+    /// touches only SQLite): searches and writes of vectors then find no namespace.
+    init(path: String, configuration: Configuration, loadNamespaces: Bool) throws {
         self.path = path
         self.configuration = configuration
         do {
@@ -46,10 +64,18 @@ public final class VectorStore: @unchecked Sendable {
         } catch {
             throw VectorStoreError(.storage, "\(error)", context: path)
         }
+        lockFile = try LockFile(storePath: path)
         writer = try SQLiteConnection(path: path, synchronous: configuration.durability.rawValue)
         try writer.migrate(StoreSchema.migrations + configuration.migrations)
+        cipher = try Self.establishCipher(writer, key: configuration.encryptionKey)
         reader = try SQLiteConnection(path: path, readOnly: true)
-        try load()
+        if cipher != nil {
+            // Freed pages are zeroed (no deleted value lingers in the file) and temporary tables, sorts and
+            // VACUUM's copy stay in memory.
+            try writer.execute("PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY")
+            try reader.execute("PRAGMA temp_store = MEMORY")
+        }
+        if loadNamespaces { try load() }
     }
 
     /// Opens the store in `directory/store.sqlite`, creating the directory.
@@ -150,11 +176,13 @@ public final class VectorStore: @unchecked Sendable {
         try writeLock.withLock {
             let transaction = WriteTransaction(store: self)
             let value = try writer.transaction {
+                try checkKeyUnchanged()
                 let value = try body(transaction)
                 try transaction.bumpGenerations()
                 return value
             }
             transaction.applyCommitted()
+            transaction.runCommitHooks()
             return value
         }
     }
@@ -279,6 +307,17 @@ public final class VectorStore: @unchecked Sendable {
         }
     }
 
+    /// Per-store state of another module (Ingest's in-memory BM25 indexes of an encrypted store), created on
+    /// first use and kept while the store is open. One object per type.
+    public func attachment<T: AnyObject & Sendable>(_ type: T.Type, create: () throws -> T) rethrows -> T {
+        try attachmentLock.withLock {
+            if let existing = attachments[ObjectIdentifier(type)] as? T { return existing }
+            let made = try create()
+            attachments[ObjectIdentifier(type)] = made
+            return made
+        }
+    }
+
     /// SQLite connections the store holds open (one writer, one reader) and how many are busy right now.
     public var sqliteConnections: (open: Int, inUse: Int) {
         (2, (writeLock.isHeld ? 1 : 0) + (readLock.isHeld ? 1 : 0))
@@ -310,46 +349,6 @@ public final class VectorStore: @unchecked Sendable {
         index.lock.withReadLock {
             NamespaceInfo(name: index.name, dimension: index.dimension, metric: "cosine", count: index.count,
                           bytes: index.byteSize, generation: index.generation, model: index.model)
-        }
-    }
-
-    /// Rebuilds every namespace's serving copy in one sequential pass over the vectors table.
-    private func load() throws {
-        var byID: [Int64: NamespaceIndex] = [:]
-        var counts: [Int64: Int] = [:]
-        let countRows = try writer.prepare("SELECT namespace_id, COUNT(*) FROM vectors GROUP BY namespace_id")
-        while try countRows.step() { counts[countRows.int(0)] = Int(countRows.int(1)) }
-        let namespaces = try writer.prepare("SELECT id, name, dimension, generation, model, created_at FROM namespaces")
-        while try namespaces.step() {
-            let id = namespaces.int(0)
-            let name = namespaces.string(1) ?? ""
-            let index = NamespaceIndex(name: name, dimension: Int(namespaces.int(2)), generation: namespaces.int(3),
-                                       model: namespaces.string(4), createdAt: namespaces.double(5),
-                                       capacity: max(1024, counts[id] ?? 0))
-            byID[id] = index
-            indexes[name] = index
-            namespaceIDs[name] = id
-        }
-        let rows = try writer.prepare("SELECT namespace_id, id, document_id, vector, metadata FROM vectors ORDER BY rowid")
-        // SQLite's blob pointer carries no alignment guarantee: copy into an aligned buffer first.
-        var aligned = [Float](repeating: 0, count: 65_536)
-        while try rows.step() {
-            guard let index = byID[rows.int(0)] else { continue }
-            let id = rows.string(1) ?? ""
-            let blob = rows.bytes(3)
-            guard blob.count == index.dimension * MemoryLayout<Float>.size else {
-                throw VectorStoreError(.storage,
-                    "stored vector of record \"\(id)\" has \(blob.count) bytes; namespace \"\(index.name)\" expects \(index.dimension * 4)",
-                    context: path)
-            }
-            guard let metadata = MetadataCodec.decode(rows.bytes(4)) else {
-                throw VectorStoreError(.storage, "stored metadata of record \"\(id)\" in \"\(index.name)\" is not valid JSON", context: path)
-            }
-            let documentID = rows.isNull(2) ? nil : rows.string(2)
-            aligned.withUnsafeMutableBytes { $0.copyMemory(from: blob) }
-            aligned.withUnsafeBufferPointer { vector in
-                index.upsert(id: id, documentID: documentID, vector: vector.baseAddress!, metadata: metadata)
-            }
         }
     }
 }

@@ -14,6 +14,18 @@ public struct VectorStoreError: Error, Sendable, Equatable, CustomStringConverti
         case invalidArgument = "invalid_argument"
         case storage = "storage"
         case schemaTooNew = "schema_too_new"
+        /// A key that is not 32 bytes of hex or base64, or a key file others may read.
+        case invalidEncryptionKey = "invalid_encryption_key"
+        /// An encrypted store opened without a key.
+        case encryptionKeyMissing = "encryption_key_missing"
+        /// An encrypted store opened with another key (or whose key changed since it was opened).
+        case encryptionKeyMismatch = "encryption_key_mismatch"
+        /// A key given for a store that holds unencrypted data.
+        case storeNotEncrypted = "store_not_encrypted"
+        /// A sealed value that does not open: altered, moved to another row, or sealed with another key.
+        case decryptionFailed = "decryption_failed"
+        /// Another process has the store open (a rotation needs it alone), or a rotation is running.
+        case storeInUse = "store_in_use"
     }
 
     public var code: Code

@@ -11,7 +11,12 @@ public final class WriteTransaction {
     private let store: VectorStore
     private var changes: [(namespace: String, change: Change)] = []
     private var touched: Set<String> = []
+    private var generations: [String: Int64] = [:]
+    private var commitHooks: [([String: Int64]) -> Void] = []
     private let now = Date().timeIntervalSince1970
+
+    /// The store written to (for sealing values of encrypted columns: `store.seal`).
+    public var vectorStore: VectorStore { store }
 
     init(store: VectorStore) { self.store = store }
 
@@ -43,8 +48,18 @@ public final class WriteTransaction {
             statement.bind(1, namespaceID)
             statement.bind(2, record.id)
             statement.bind(3, record.documentID)
-            record.vector.withUnsafeBufferPointer { statement.bind(4, floats: $0) }
-            statement.bind(5, MetadataCodec.encode(record.metadata))
+            if let cipher = store.cipher {
+                let row: [SQLValue] = [.integer(namespaceID), .text(record.id)]
+                let vector = record.vector.withUnsafeBytes {
+                    cipher.seal($0, associatedData: EncryptedColumn.vectorsVector.associatedData(row: row))
+                }
+                statement.bind(4, blob: vector)
+                statement.bind(5, blob: cipher.seal(Array(MetadataCodec.encode(record.metadata).utf8),
+                                                    associatedData: EncryptedColumn.vectorsMetadata.associatedData(row: row)))
+            } else {
+                record.vector.withUnsafeBufferPointer { statement.bind(4, floats: $0) }
+                statement.bind(5, MetadataCodec.encode(record.metadata))
+            }
             statement.bind(6, now)
             try statement.run()
         }
@@ -100,12 +115,30 @@ public final class WriteTransaction {
         return rows
     }
 
+    /// Counts this transaction as a change of `namespace` (its generation moves on at the commit) although no
+    /// vector of it was written: for modules whose own rows belong to the namespace.
+    public func touch(_ namespace: String) {
+        touched.insert(namespace)
+    }
+
+    /// Runs `body` after the commit (never after a rollback), still under the store's write lock, with the
+    /// generation each touched namespace has from then on (one more than before the transaction). For
+    /// in-memory state derived from the committed rows.
+    public func onCommit(_ body: @escaping (_ generations: [String: Int64]) -> Void) {
+        commitHooks.append(body)
+    }
+
     func bumpGenerations() throws {
-        let statement = try store.writer.cached("UPDATE namespaces SET generation = generation + 1 WHERE name = ?")
+        let statement = try store.writer.cached("UPDATE namespaces SET generation = generation + 1 WHERE name = ? RETURNING generation")
         for namespace in touched {
             statement.bind(1, namespace)
-            try statement.run()
+            if try statement.step() { generations[namespace] = statement.int(0) }
+            statement.reset()
         }
+    }
+
+    func runCommitHooks() {
+        for hook in commitHooks { hook(generations) }
     }
 
     /// Applies the committed changes to the serving copies, each namespace under its write lock at once, so a

@@ -102,6 +102,15 @@ struct AppConfig: Sendable {
         var openOpenAPI = true
     }
 
+    /// `[encryption]`: where the store's encryption key comes from (both empty: the store is not encrypted).
+    /// See README "Encryption at rest".
+    struct Encryption: Sendable {
+        /// The environment variable holding the key (64 hex digits or base64 of 32 bytes).
+        var keyEnv = ""
+        /// A file holding the key, readable by its owner only.
+        var keyFile = ""
+    }
+
     var dataDir: String?
     var embedder = Embedder()
     /// USD per million prompt and completion tokens, by model: `[prices."model-name"] prompt = 0.15, completion = 0.6`.
@@ -120,6 +129,7 @@ struct AppConfig: Sendable {
     var auth = Auth()
     var retention = Retention()
     var audit = Audit()
+    var encryption = Encryption()
 
     /// The query path's settings; provider API keys are read from the environment variables the config names.
     func queryEngine(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> QueryEngineConfiguration {
@@ -236,11 +246,12 @@ struct AppConfig: Sendable {
         try check(retention.interval >= 1, "retention.interval must be at least 1 second")
         try check((0...60).contains(audit.flushInterval), "audit.flush_interval must be 0-60 seconds")
         try validateTLS(check)
+        try check(encryption.keyEnv.isEmpty || encryption.keyFile.isEmpty, "encryption.key_env and encryption.key_file are exclusive; set one")
     }
 
     private mutating func apply(_ table: [String: Any]) throws {
         let known: Set<String> = ["data_dir", "embedder", "llm", "resilience", "cache", "rate_limit", "validation", "server", "auth",
-                                  "prices", "query_log", "retention", "audit"]
+                                  "prices", "query_log", "retention", "audit", "encryption"]
         for key in table.keys where !known.contains(key) { throw ConfigError(message: "unknown key \(key)") }
         if let dir = table["data_dir"] { dataDir = try Self.string(dir, "data_dir") }
         if let section = try Self.section(table, "embedder") {
@@ -352,6 +363,12 @@ struct AppConfig: Sendable {
             var r = Reader(section: section, name: "audit")
             audit.enabled = try r.bool("enabled") ?? audit.enabled
             audit.flushInterval = try r.double("flush_interval") ?? audit.flushInterval
+            try r.finish()
+        }
+        if let section = try Self.section(table, "encryption") {
+            var r = Reader(section: section, name: "encryption")
+            encryption.keyEnv = try r.string("key_env") ?? encryption.keyEnv
+            encryption.keyFile = try r.string("key_file") ?? encryption.keyFile
             try r.finish()
         }
         if let section = try Self.section(table, "auth") {

@@ -34,6 +34,7 @@ struct BenchSearch: ParsableCommand {
     @Option(name: .long, help: "Raw float32 file of the queries (Q×D).") var queryFile: String?
     @Option(name: .long, help: "Directory for the temporary store (default: the system temp dir).") var workDir: String?
     @Option(name: .long, help: "Seed of the generated data.") var seed: UInt64 = 42
+    @Flag(name: .long, help: "Encrypt the store at rest with a random key (to measure what encryption costs).") var encrypt = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -51,6 +52,7 @@ struct BenchSearch: ParsableCommand {
         var configuration = VectorStore.Configuration()
         configuration.durability = .normal
         if let threads { configuration.searchThreads = threads }
+        if encrypt { configuration.encryptionKey = try EncryptionKey(encoded: EncryptionKey.generateEncoded()) }
         let insertStart = Date()
         do {
             let store = try VectorStore(directory: directory, configuration: configuration)
@@ -117,7 +119,7 @@ struct BenchSearch: ParsableCommand {
             "load_s": round3(loadSeconds), "bytes_per_vector": Int(bytesPerVector.rounded()),
             "insert_s": round3(insertSeconds), "bandwidth_gbs": round3(bandwidth / 1e9), "one_pass_ms": round3(onePassMs),
             "vectors": vectors, "dim": dim, "queries": queryVectors.count, "batch": batch,
-            "threads": threads ?? configuration.searchThreads,
+            "threads": threads ?? configuration.searchThreads, "encrypted": encrypt,
         ]
         if json {
             JSONOutput.print(result)

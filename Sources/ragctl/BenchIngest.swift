@@ -15,6 +15,8 @@ struct BenchIngest: AsyncParsableCommand {
     @Option(name: .long, help: "Directory for the corpus and store (default: the system temp dir).") var workDir: String?
     @Flag(name: .long, help: "Count tokens with the native WordPiece tokenizer (as real ingests do) instead of a heuristic.")
     var wordpiece = false
+    @Flag(name: .long, help: "Encrypt the store at rest with a random key (to measure what encryption costs).") var encrypt = false
+    @Option(name: .long, help: "BM25 queries timed after the ingest (random words of the corpus).") var queries = 200
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
@@ -33,30 +35,55 @@ struct BenchIngest: AsyncParsableCommand {
         let embedder = ConstantEmbedder(counter: counter)
         var configuration = VectorStore.Configuration()
         configuration.migrations = IngestSchema.migrations
+        if encrypt { configuration.encryptionKey = try EncryptionKey(encoded: EncryptionKey.generateEncoded()) }
         let store = try VectorStore(directory: base + "/store", configuration: configuration)
         let ingestor = Ingestor(store: store, embedder: embedder)
         let options = IngestOptions(namespace: "bench", paths: [corpus])
         let first = try await ingestor.ingest(options)
         let second = try await ingestor.ingest(options)
         let seconds = Double(first.elapsedMs) / 1000
+        // Reopen, then BM25: the first search of an encrypted store builds its in-memory index.
+        try store.checkpoint()
+        var started = Date()
+        let reopened = try VectorStore(directory: base + "/store", configuration: configuration)
+        let openSeconds = Date().timeIntervalSince(started)
+        let index = LexicalIndex(store: reopened)
+        releaseFreedMemory()
+        let rssBefore = residentBytes()
+        started = Date()
+        try index.prepare(namespace: "bench")
+        let prepareSeconds = Date().timeIntervalSince(started)
+        let indexBytes = residentBytes() - rssBefore
+        var rng = BenchRandom(seed: 11)
+        let words = Self.words
+        let latencies = try (0..<max(1, queries)).map { _ in
+            let query = LexicalQuery((0..<3).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " "))
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try index.search(query, namespace: "bench", limit: 10)
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }
         let result: [String: Any] = [
             "files": files, "bytes": bytes, "chunks": first.chunksAdded, "elapsed_s": round3(seconds),
             "chunks_per_s": round3(Double(first.chunksAdded) / seconds), "files_per_s": round3(Double(files) / seconds),
             "mb_per_s": round3(Double(bytes) / 1e6 / seconds), "unchanged_rerun_s": round3(Double(second.elapsedMs) / 1000),
             "tokenizer": wordpiece ? "wordpiece" : "heuristic", "failed": first.failed.count,
-            "stage_s": first.stageSeconds.mapValues(round3),
+            "stage_s": first.stageSeconds.mapValues(round3), "encrypted": encrypt, "open_s": round3(openSeconds),
+            "bm25_prepare_s": round3(prepareSeconds), "bm25_prepare_rss_mb": round3(Double(indexBytes) / 1_048_576), "bm25_p50_ms": round3(percentile(latencies, 0.5)),
+            "bm25_p99_ms": round3(percentile(latencies, 0.99)),
         ]
         if json { JSONOutput.print(result) } else { for key in result.keys.sorted() { print(pad(key, 20) + "\(result[key]!)") } }
     }
 
     /// Seeded Markdown files: headings, paragraphs of dictionary words, a code block now and then.
+    static let words = """
+        the of and to in is that for it as with was on be by this are or from at which an but not have has one \
+        system data model search vector index query document chunk embedding store namespace filter cache key \
+        server request response latency memory thread batch token score result metadata access level policy \
+        rotate revoke deploy backup restore monitor alert metric log audit cluster node disk network upgrade
+        """.split(separator: " ").map(String.init)
+
     static func generateCorpus(at path: String, files: Int) throws -> Int {
-        let words = """
-            the of and to in is that for it as with was on be by this are or from at which an but not have has one \
-            system data model search vector index query document chunk embedding store namespace filter cache key \
-            server request response latency memory thread batch token score result metadata access level policy \
-            rotate revoke deploy backup restore monitor alert metric log audit cluster node disk network upgrade
-            """.split(separator: " ").map(String.init)
+        let words = Self.words
         var rng = BenchRandom(seed: 7)
         var total = 0
         for file in 0..<files {

@@ -61,11 +61,30 @@ struct GlobalOptions: ParsableArguments {
         return try AppConfig.load(path: path, environment: environment)
     }
 
-    /// Opens the store with every module's migrations: all commands must agree on the schema, or a file
-    /// written by `ingest` would look "newer" to `namespaces`.
+    /// Opens the store with every module's migrations (all commands must agree on the schema, or a file
+    /// written by `ingest` would look "newer" to `namespaces`) and the `[encryption]` key.
     func openStore(configuration: VectorStore.Configuration = VectorStore.Configuration()) throws -> VectorStore {
         var configuration = configuration
-        configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations + AuditSchema.migrations
-        return try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
+        configuration.migrations = Self.migrations
+        configuration.encryptionKey = try loadConfig().encryptionKey(environment: ProcessInfo.processInfo.environment)
+        do {
+            return try VectorStore(directory: try resolvedDataDir(), configuration: configuration)
+        } catch let error as VectorStoreError {
+            throw Self.explained(error)
+        }
+    }
+
+    static let migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations + AuditSchema.migrations
+
+    /// A store error with what to change in the configuration, for the errors a key setting causes.
+    static func explained(_ error: VectorStoreError) -> Error {
+        let hint: String
+        switch error.code {
+        case .encryptionKeyMissing: hint = "set [encryption] key_env or key_file in the config file"
+        case .encryptionKeyMismatch: hint = "check [encryption] key_env or key_file (after ragctl keys rotate-encryption, switch them to the new key)"
+        case .storeNotEncrypted: hint = "run ragctl keys rotate-encryption to encrypt it with the configured key (stop the server first)"
+        default: return error
+        }
+        return CommandFailure(code: error.code.rawValue, message: "\(error.description); \(hint)")
     }
 }

@@ -4,12 +4,13 @@ import Server
 import VectorStore
 
 /// `ragctl keys`: API keys for `[auth] enabled = true`. Works on the store directly, so it also works while
-/// the server runs (a revoked key is refused from the server's next request on).
+/// the server runs (a revoked key is refused from the server's next request on). Also the store's encryption
+/// key: `generate-encryption-key`, `rotate-encryption` (see `KeysCommand+Encryption.swift`).
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Create, list, revoke and rotate API keys (only a peppered hash of each key is stored).",
-        subcommands: [Create.self, List.self, Revoke.self, Rotate.self]
+        abstract: "Create, list, revoke and rotate API keys (only a peppered hash of each key is stored); manage the encryption key.",
+        subcommands: [Create.self, List.self, Revoke.self, Rotate.self, GenerateEncryptionKey.self, RotateEncryption.self]
     )
 
     struct Create: ParsableCommand {

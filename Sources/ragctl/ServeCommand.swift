@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import Logging
 import Retrieval
 import Server
@@ -45,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(code: "config", message: "config: server.\(error.message)")
         }
         let store = try global.openStore()
+        if store.isEncrypted {
+            // The BM25 index of an encrypted store lives in memory: build it now rather than in the first searches.
+            let started = Date()
+            let namespaces = store.listNamespaces()
+            for namespace in namespaces { try LexicalIndex(store: store).prepare(namespace: namespace.name) }
+            logger.info("encrypted store: in-memory BM25 index built", metadata: [
+                "namespaces": "\(namespaces.count)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+                "key_id": "\(store.cipher?.keyID ?? "")"])
+        }
         let embedder = try await embedderOptions.make(config)
         let metrics = ServerMetrics()
         var engineConfiguration = try config.queryEngine()

@@ -169,7 +169,8 @@ import VectorStore
         try store.createNamespace("raw", dimension: 2)
         try store.upsert([VectorRecord(id: "v", vector: [1, 0])], into: "raw")
         #expect(try index.search(LexicalQuery("anything"), namespace: "raw", limit: 10).isEmpty)
-        #expect(try index.prepare(namespace: "raw") == nil)
+        #expect(try index.prepare(namespace: "raw") == false)
+        #expect(try index.tableName(namespace: "raw") == nil)
     }
 
     @Test func rankedSearchIsBestFirstAndLimited() throws {

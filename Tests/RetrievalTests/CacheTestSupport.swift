@@ -36,10 +36,12 @@ final class MappedEmbedder: Embedder, @unchecked Sendable {
     }
 }
 
-func openRetrievalStore(_ dir: TemporaryDirectory) throws -> VectorStore {
+/// - Parameter key: an encryption key (the store is then encrypted at rest).
+func openRetrievalStore(_ dir: TemporaryDirectory, key: EncryptionKey? = nil) throws -> VectorStore {
     var configuration = VectorStore.Configuration()
     configuration.durability = .normal
     configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations
+    configuration.encryptionKey = key
     return try VectorStore(directory: dir.path, configuration: configuration)
 }
 

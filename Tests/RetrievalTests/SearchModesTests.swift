@@ -25,9 +25,10 @@ import VectorStore
         let vectors: [String: [Float]]
     }
 
-    static func makeCorpus(count: Int = 400, seed: UInt64) throws -> Corpus {
+    /// - Parameter key: encrypts the store (its BM25 index then lives in memory).
+    static func makeCorpus(count: Int = 400, seed: UInt64, key: EncryptionKey? = nil) throws -> Corpus {
         let dir = TemporaryDirectory("modes")
-        let store = try openRetrievalStore(dir)
+        let store = try openRetrievalStore(dir, key: key)
         try store.createNamespace("ns", dimension: 8, model: "test/mapped")
         var rng = SeededGenerator(seed: seed)
         var documents: [TextDocument] = []
@@ -92,8 +93,9 @@ import VectorStore
         (#"{"id": {"$in": ["c0001", "c0002", "c0003", "c0100"]}}"#, { ["c0001", "c0002", "c0003", "c0100"].contains($0.id) }),
     ]
 
-    @Test func bm25WithAFilterEqualsBruteForceOverTheSubset() async throws {
-        let corpus = try Self.makeCorpus(seed: 31)
+    /// Also for an encrypted store, whose BM25 index is an in-memory FTS5 table built from the decrypted chunks.
+    @Test(arguments: [false, true]) func bm25WithAFilterEqualsBruteForceOverTheSubset(encrypted: Bool) async throws {
+        let corpus = try Self.makeCorpus(seed: 31, key: encrypted ? try randomEncryptionKey() : nil)
         let searcher = Searcher(store: corpus.store, embedder: MappedEmbedder(dimension: 8))
         var rng = SeededGenerator(seed: 8)
         let queries: [[String]] = (0..<4).map { _ in (0..<Int.random(in: 1...5, using: &rng)).map { _ in Self.vocabulary.randomElement(using: &rng)! } }

@@ -146,9 +146,11 @@ struct LiveServerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-func openServerStore(_ dir: TemporaryDirectory) throws -> VectorStore {
+/// - Parameter key: an encryption key (the store is then encrypted at rest, as with `[encryption]`).
+func openServerStore(_ dir: TemporaryDirectory, key: EncryptionKey? = nil) throws -> VectorStore {
     var configuration = VectorStore.Configuration()
     configuration.migrations = IngestSchema.migrations + RetrievalSchema.migrations + ServerSchema.migrations + AuditSchema.migrations
+    configuration.encryptionKey = key
     return try VectorStore(directory: dir.file("data"), configuration: configuration)
 }
 

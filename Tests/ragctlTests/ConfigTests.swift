@@ -106,6 +106,8 @@ import TestSupport
         ("[validation]\npii = \"maybe\"", "validation.pii"),
         ("[cache]\nsemantic_ttl = 60", "semantic_ttl"),
         ("unknown_top = 1", "unknown_top"),
+        ("[encryption]\nkey_envs = \"K\"", "encryption.key_envs"),
+        ("[encryption]\nkey_env = \"K\"\nkey_file = \"k.key\"", "exclusive"),
         ("[server\nport = 1", "line 1"),
         ("name = unquoted", "quotes"),
     ])

@@ -60,19 +60,19 @@ public struct DocumentRepository: Sendable {
         return try store.query("""
             SELECT \(Self.documentColumns) FROM documents WHERE namespace = ? AND access_level IN (\(placeholders))
             ORDER BY source_url LIMIT ? OFFSET ?
-            """, [.text(namespace)] + levels + [.integer(Int64(limit)), .integer(Int64(offset))]).map(Self.document)
+            """, [.text(namespace)] + levels + [.integer(Int64(limit)), .integer(Int64(offset))]).map(document)
     }
 
     public func get(namespace: String, id: String) throws -> DocumentRecord? {
         try store.query("SELECT \(Self.documentColumns) FROM documents WHERE namespace = ? AND id = ?",
-                        [.text(namespace), .text(id)]).first.map(Self.document)
+                        [.text(namespace), .text(id)]).first.map(document)
     }
 
     public func chunks(namespace: String, documentID: String) throws -> [ChunkRecord] {
         try store.query("""
             SELECT id, document_id, ordinal, text, start_offset, end_offset, heading_path, token_count, text_hash
             FROM chunks WHERE namespace = ? AND document_id = ? ORDER BY ordinal
-            """, [.text(namespace), .text(documentID)]).map(Self.chunk)
+            """, [.text(namespace), .text(documentID)]).map { try chunk($0, namespace: namespace) }
     }
 
     /// Chunks by id (any order), for joining search hits with their text.
@@ -86,7 +86,7 @@ public struct DocumentRepository: Sendable {
                 SELECT id, document_id, ordinal, text, start_offset, end_offset, heading_path, token_count, text_hash
                 FROM chunks WHERE namespace = ? AND id IN (\(placeholders))
                 """, [.text(namespace)] + slice.map { .text($0) })
-            for row in rows { let chunk = Self.chunk(row); result[chunk.id] = chunk }
+            for row in rows { let chunk = try chunk(row, namespace: namespace); result[chunk.id] = chunk }
         }
         return result
     }
@@ -100,7 +100,8 @@ public struct DocumentRepository: Sendable {
             let placeholders = slice.map { _ in "?" }.joined(separator: ",")
             for row in try store.query("SELECT id, source_url, title FROM documents WHERE namespace = ? AND id IN (\(placeholders))",
                                        [.text(namespace)] + slice.map { .text($0) }) {
-                result[row[0].string ?? ""] = (row[1].string ?? "", row[2].string ?? "")
+                let title = try store.openText(row[2], .documentsTitle, row: [.text(namespace), row[0]]) ?? ""
+                result[row[0].string ?? ""] = (row[1].string ?? "", title)
             }
         }
         return result
@@ -120,18 +121,24 @@ public struct DocumentRepository: Sendable {
         }
     }
 
-    static func document(_ row: [SQLValue]) -> DocumentRecord {
+    /// A documents row (`documentColumns`), its title decrypted.
+    func document(_ row: [SQLValue]) throws -> DocumentRecord {
         let metadata = (try? JSONSerialization.jsonObject(with: Data((row[12].string ?? "{}").utf8))) as? [String: String] ?? [:]
+        let title = try store.openText(row[3], .documentsTitle, row: [row[1], row[0]]) ?? ""
         return DocumentRecord(id: row[0].string ?? "", namespace: row[1].string ?? "", source: row[2].string ?? "",
-                              title: row[3].string ?? "", chunkCount: row[4].int ?? 0, contentHash: row[5].string ?? "",
+                              title: title, chunkCount: row[4].int ?? 0, contentHash: row[5].string ?? "",
                               accessLevel: row[6].string ?? "public", language: row[7].string ?? "und", format: row[8].string,
                               sizeBytes: row[9].int, uploadedAt: row[10].double ?? 0, lastIndexedAt: row[11].double ?? 0,
                               metadata: metadata)
     }
 
-    static func chunk(_ row: [SQLValue]) -> ChunkRecord {
-        ChunkRecord(id: row[0].string ?? "", documentID: row[1].string ?? "", ordinal: row[2].int ?? 0, text: row[3].string ?? "",
-                    start: row[4].int ?? 0, end: row[5].int ?? 0, headingPath: row[6].string ?? "",
-                    tokenCount: row[7].int ?? 0, textHash: row[8].string ?? "")
+    /// A chunks row, its text and heading path decrypted.
+    func chunk(_ row: [SQLValue], namespace: String) throws -> ChunkRecord {
+        let key: [SQLValue] = [.text(namespace), row[0]]
+        return ChunkRecord(id: row[0].string ?? "", documentID: row[1].string ?? "", ordinal: row[2].int ?? 0,
+                           text: try store.openText(row[3], .chunksText, row: key) ?? "",
+                           start: row[4].int ?? 0, end: row[5].int ?? 0,
+                           headingPath: try store.openText(row[6], .chunksHeadingPath, row: key) ?? "",
+                           tokenCount: row[7].int ?? 0, textHash: row[8].string ?? "")
     }
 }

@@ -78,5 +78,29 @@ public enum IngestSchema {
                 DELETE FROM lexical_indexes WHERE namespace = OLD.name;
             END;
             """),
+        // Encryption at rest: the columns holding document text (or vectors that give it away) are sealed in an
+        // encrypted store. Rows equal `IngestSchema.encryptedColumns`. An encrypted store keeps its BM25 index in
+        // memory (`LexicalMemory`), never in `lexical_N` tables.
+        Migration("ingest.v3.encrypted_columns", """
+            INSERT INTO encrypted_columns(table_name, column_name, row_key, kind) VALUES
+                ('chunks', 'text', 'namespace,id', 'text'),
+                ('chunks', 'heading_path', 'namespace,id', 'text'),
+                ('documents', 'title', 'namespace,id', 'text'),
+                ('embedding_cache', 'vector', 'model,text_hash', 'blob');
+            """),
     ]
+
+    /// The columns `ingest.v3.encrypted_columns` registers.
+    public static let encryptedColumns: [EncryptedColumn] = [.chunksText, .chunksHeadingPath, .documentsTitle, .embeddingCacheVector]
+}
+
+extension EncryptedColumn {
+    /// A chunk's text, bound to (namespace, chunk id).
+    public static let chunksText = EncryptedColumn(table: "chunks", column: "text", rowKey: ["namespace", "id"], kind: .text)
+    /// A chunk's heading path (the document's own headings).
+    public static let chunksHeadingPath = EncryptedColumn(table: "chunks", column: "heading_path", rowKey: ["namespace", "id"], kind: .text)
+    /// A document's title (its first heading, HTML title or file name).
+    public static let documentsTitle = EncryptedColumn(table: "documents", column: "title", rowKey: ["namespace", "id"], kind: .text)
+    /// A cached embedding, bound to (model, text hash).
+    public static let embeddingCacheVector = EncryptedColumn(table: "embedding_cache", column: "vector", rowKey: ["model", "text_hash"], kind: .blob)
 }

@@ -12,7 +12,8 @@ public struct LexicalHit: Sendable, Equatable {
     }
 }
 
-/// BM25 over a namespace's chunks, kept by SQLite FTS5 in the store's file.
+/// BM25 over a namespace's chunks, kept by SQLite FTS5 in the store's file — or, for an encrypted store, in
+/// memory only (`LexicalMemory`: an FTS5 table on disk would hold the text and its words in plaintext).
 ///
 /// **One FTS5 table per namespace.** FTS5's `bm25()` takes its statistics (document count, average length,
 /// each term's document frequency) from the whole table, so a table shared by namespaces would let one tenant's
@@ -34,19 +35,35 @@ public struct LexicalIndex: Sendable {
 
     public init(store: VectorStore) { self.store = store }
 
-    /// The namespace's FTS5 table, or nil when it has none (no chunk was ever written to it).
+    /// Runs SQL against the database that holds an index.
+    typealias Run = (_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
+
+    /// The namespace's FTS5 table in the store's file, or nil when it has none (no chunk was ever written to it,
+    /// or the store is encrypted and keeps its index in memory).
     public func tableName(namespace: String) throws -> String? {
         try store.query("SELECT table_name FROM lexical_indexes WHERE namespace = ?", [.text(namespace)]).first?.first?.string
     }
 
-    /// Makes sure a namespace with chunks has its index, building it from the chunks when they were written
-    /// before BM25 existed (a database from an older version). Returns the table, or nil when the namespace has
-    /// no chunks (raw vectors only).
+    /// Makes sure a namespace with chunks has its index: on disk, built from the chunks when they were written
+    /// before BM25 existed (a database from an older version); for an encrypted store, built in memory from the
+    /// decrypted chunks (or rebuilt when another process changed the namespace). Returns false when there is
+    /// nothing to index (no chunks on disk; the namespace does not exist in memory).
     @discardableResult
-    public func prepare(namespace: String) throws -> String? {
-        if let table = try tableName(namespace: namespace) { return table }
+    public func prepare(namespace: String) throws -> Bool {
+        try withIndex(namespace: namespace) { _, _ in true } ?? false
+    }
+
+    /// Runs `body` with the namespace's FTS5 table and the database holding it; nil when it has no index.
+    private func withIndex<T>(namespace: String, _ body: (_ table: String, _ run: Run) throws -> T) throws -> T? {
+        if store.isEncrypted {
+            return try LexicalMemory.of(store).withIndex(store: store, namespace: namespace) { database in
+                try body(LexicalMemory.table, database.query)
+            }
+        }
+        if let table = try tableName(namespace: namespace) { return try body(table, store.query) }
         guard try !store.query("SELECT 1 FROM chunks WHERE namespace = ? LIMIT 1", [.text(namespace)]).isEmpty else { return nil }
-        return try store.write { tx in try Self.table(for: namespace, in: tx) }
+        let table = try store.write { tx in try Self.table(for: namespace, in: tx) }
+        return try body(table, store.query)
     }
 
     /// Chunks matching any word of `query`, best first by BM25 score (ties in index order).
@@ -54,10 +71,12 @@ public struct LexicalIndex: Sendable {
     /// - Complexity: FTS5 scores every chunk holding a query word (stop words are left out of the query); only
     ///   the returned rows' ids are read.
     public func search(_ query: LexicalQuery, namespace: String, limit: Int?) throws -> [LexicalHit] {
-        guard let expression = query.matchExpression, let table = try prepare(namespace: namespace) else { return [] }
-        let rows = try rankedRows(expression, table: table, limit: limit)
-        let ids = try chunkIDs(rows.map(\.rowid), table: table)
-        return rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+        guard let expression = query.matchExpression else { return [] }
+        return try withIndex(namespace: namespace) { table, run in
+            let rows = try Self.rankedRows(expression, table: table, limit: limit, run: run)
+            let ids = try Self.chunkIDs(rows.map(\.rowid), table: table, run: run)
+            return rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+        } ?? []
     }
 
     /// The best `k` matches that `accept` lets through, best first.
@@ -69,53 +88,55 @@ public struct LexicalIndex: Sendable {
     ///   happens only if `accept` rejects one of those.
     public func search(_ query: LexicalQuery, namespace: String, k: Int, selective: Bool,
                        accept: ([String]) throws -> [Bool]) throws -> [LexicalHit] {
-        guard k > 0, let expression = query.matchExpression, let table = try prepare(namespace: namespace) else { return [] }
-        if !selective {
-            let rows = try rankedRows(expression, table: table, limit: k)
-            let ids = try chunkIDs(rows.map(\.rowid), table: table)
-            let hits = rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
-            if try !accept(hits.map(\.chunkID)).contains(false) { return hits }
-        }
-        let rows = try rankedRows(expression, table: table, limit: nil)
-        var kept: [LexicalHit] = []
-        var start = 0
-        var page = max(64, 2 * k)
-        while start < rows.count && kept.count < k {
-            let slice = rows[start..<min(rows.count, start + page)]
-            let ids = try chunkIDs(slice.map(\.rowid), table: table)
-            let hits = slice.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
-            for (hit, pass) in zip(hits, try accept(hits.map(\.chunkID))) where pass && kept.count < k { kept.append(hit) }
-            start += slice.count
-            page *= 2
-        }
-        return kept
+        guard k > 0, let expression = query.matchExpression else { return [] }
+        return try withIndex(namespace: namespace) { table, run in
+            if !selective {
+                let rows = try Self.rankedRows(expression, table: table, limit: k, run: run)
+                let ids = try Self.chunkIDs(rows.map(\.rowid), table: table, run: run)
+                let hits = rows.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+                if try !accept(hits.map(\.chunkID)).contains(false) { return hits }
+            }
+            let rows = try Self.rankedRows(expression, table: table, limit: nil, run: run)
+            var kept: [LexicalHit] = []
+            var start = 0
+            var page = max(64, 2 * k)
+            while start < rows.count && kept.count < k {
+                let slice = rows[start..<min(rows.count, start + page)]
+                let ids = try Self.chunkIDs(slice.map(\.rowid), table: table, run: run)
+                let hits = slice.compactMap { row in ids[row.rowid].map { LexicalHit(chunkID: $0, score: row.score) } }
+                for (hit, pass) in zip(hits, try accept(hits.map(\.chunkID))) where pass && kept.count < k { kept.append(hit) }
+                start += slice.count
+                page *= 2
+            }
+            return kept
+        } ?? []
     }
 
     /// FTS5 rowids and BM25 scores (higher is better) of the matches, best first, ties by rowid.
     /// Column weights: chunk_id (not indexed) 0, heading 1, text 1.
-    func rankedRows(_ expression: String, table: String, limit: Int?) throws -> [(rowid: Int64, score: Double)] {
+    static func rankedRows(_ expression: String, table: String, limit: Int?, run: Run) throws -> [(rowid: Int64, score: Double)] {
         let quoted = Self.quoted(table)
         let bm25 = "bm25(\(quoted), 0.0, 1.0, 1.0)"
         // Only rowids and scores: reading the chunk id of every match would cost as much as the scoring.
         if let limit {
-            return try store.query("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ? ORDER BY \(bm25), rowid LIMIT ?",
-                                   [.text(expression), .integer(Int64(max(0, limit)))])
+            return try run("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ? ORDER BY \(bm25), rowid LIMIT ?",
+                           [.text(expression), .integer(Int64(max(0, limit)))])
                 .map { (Int64($0[0].int ?? 0), $0[1].double ?? 0) }
         }
-        var rows = try store.query("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ?", [.text(expression)])
+        var rows = try run("SELECT rowid, -\(bm25) FROM \(quoted) WHERE \(quoted) MATCH ?", [.text(expression)])
             .map { (rowid: Int64($0[0].int ?? 0), score: $0[1].double ?? 0) }
         rows.sort { $0.score != $1.score ? $0.score > $1.score : $0.rowid < $1.rowid }
         return rows
     }
 
     /// Chunk ids of index rows.
-    func chunkIDs(_ rowids: [Int64], table: String) throws -> [Int64: String] {
+    static func chunkIDs(_ rowids: [Int64], table: String, run: Run) throws -> [Int64: String] {
         var result: [Int64: String] = [:]
         let quoted = Self.quoted(table)
         for start in stride(from: 0, to: rowids.count, by: 500) {
             let slice = rowids[start..<min(rowids.count, start + 500)]
             let placeholders = slice.map { _ in "?" }.joined(separator: ",")
-            for row in try store.query("SELECT rowid, chunk_id FROM \(quoted) WHERE rowid IN (\(placeholders))", slice.map { .integer($0) }) {
+            for row in try run("SELECT rowid, chunk_id FROM \(quoted) WHERE rowid IN (\(placeholders))", slice.map { .integer($0) }) {
                 if let rowid = row[0].int, let id = row[1].string { result[Int64(rowid)] = id }
             }
         }
@@ -123,9 +144,30 @@ public struct LexicalIndex: Sendable {
     }
 
     /// Drops FTS5 tables no namespace refers to any more (left by `VectorStore.dropNamespace`, whose trigger
-    /// unregisters them but cannot drop a table it does not know the name of).
+    /// unregisters them but cannot drop a table it does not know the name of); for an encrypted store, forgets
+    /// the in-memory indexes of dropped namespaces.
     public func dropOrphans() throws {
+        if store.isEncrypted {
+            LexicalMemory.of(store).retain(Set(store.listNamespaces().map(\.name)))
+            return
+        }
         try store.write { tx in try Self.dropOrphans(in: tx) }
+    }
+
+    /// For `VectorStore.rotateEncryption`'s transaction: a store becoming encrypted loses its on-disk FTS5 tables
+    /// (they hold the text; the in-memory index replaces them). A store being decrypted needs nothing: its
+    /// tables are built from the chunks on first use.
+    public static func prepareForRotation(encrypting: Bool, in tx: WriteTransaction) throws {
+        guard encrypting else { return }
+        let tables = try tx.query("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'lexical_[0-9]*' AND sql LIKE 'CREATE VIRTUAL TABLE%'
+            """)
+        for row in tables {
+            guard let name = row.first?.string else { continue }
+            try tx.execute("DROP TABLE \(quoted(name))")
+        }
+        try tx.execute("DELETE FROM lexical_indexes")
+        try tx.execute("UPDATE chunks SET lexical_rowid = NULL")
     }
 
     // MARK: Writes, inside a store transaction (used by `ChunkTable`)

@@ -49,7 +49,9 @@ extension DocumentRepository {
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, 'text', '{}', ?, 'und', 'text', ?)
                     ON CONFLICT(namespace, id) DO UPDATE SET title = excluded.title, last_indexed_at = excluded.last_indexed_at,
                         content_hash = excluded.content_hash, access_level = excluded.access_level, size_bytes = excluded.size_bytes
-                    """, [.text(namespace), .text(document.id), .text(document.title), .text("text:" + document.id), .real(now),
+                    """, [.text(namespace), .text(document.id),
+                          store.seal(text: document.title, .documentsTitle, row: [.text(namespace), .text(document.id)]),
+                          .text("text:" + document.id), .real(now),
                           .real(now), .text(hash), .text(level), .integer(Int64(document.text.utf8.count))])
             }
         }

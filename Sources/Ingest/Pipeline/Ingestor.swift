@@ -296,7 +296,9 @@ public final class Ingestor: Sendable {
             let placeholders = slice.map { _ in "?" }.joined(separator: ",")
             for row in try store.query("SELECT text_hash, vector FROM embedding_cache WHERE model = ? AND text_hash IN (\(placeholders))",
                                        [.text(model)] + slice.map { .text($0) }) {
-                guard let hash = row[0].string, let bytes = row[1].bytes, bytes.count % 4 == 0 else { continue }
+                guard let hash = row[0].string,
+                      let bytes = try store.openBytes(row[1], .embeddingCacheVector, row: [.text(model), row[0]]),
+                      bytes.count % 4 == 0 else { continue }
                 result[hash] = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             }
         }
@@ -349,8 +351,9 @@ public final class Ingestor: Sendable {
                 try ChunkTable.replace(document.id, with: rows, namespace: namespace, in: tx)
                 for hash in Set(document.textHashes) {
                     let bytes = vectors[hash]!.withUnsafeBytes { Array($0) }
+                    let key: [SQLValue] = [.text(embedder.modelID), .text(hash)]
                     try tx.execute("INSERT OR IGNORE INTO embedding_cache(model, text_hash, vector, created_at) VALUES (?, ?, ?, ?)",
-                                   [.text(embedder.modelID), .text(hash), .blob(bytes), .real(now)])
+                                   [key[0], key[1], store.seal(.blob(bytes), .embeddingCacheVector, row: key), .real(now)])
                 }
                 var documentMetadata = options.metadata
                 if let category = options.category { documentMetadata["category"] = category }
@@ -364,7 +367,9 @@ public final class Ingestor: Sendable {
                         last_indexed_at = excluded.last_indexed_at, content_hash = excluded.content_hash,
                         signature = excluded.signature, metadata = excluded.metadata, access_level = excluded.access_level,
                         language = excluded.language, format = excluded.format, size_bytes = excluded.size_bytes
-                    """, [.text(namespace), .text(document.id), .text(document.title), .text(document.source), .real(now),
+                    """, [.text(namespace), .text(document.id),
+                          store.seal(text: document.title, .documentsTitle, row: [.text(namespace), .text(document.id)]),
+                          .text(document.source), .real(now),
                           .integer(Int64(document.chunks.count)), .real(now), .text(document.contentHash), .text(signature),
                           .text(JobStore.json(documentMetadata)), .text(options.accessLevel.rawValue), .text(document.language),
                           .text(document.format), .integer(Int64(document.sizeBytes))])

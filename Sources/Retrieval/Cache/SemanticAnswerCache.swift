@@ -77,16 +77,20 @@ public actor SemanticAnswerCache {
         let probe = try normalised(embedding)
         let now = time.now()
         let rows = try database.query("""
-            SELECT query_text, embedding, answer, created_at FROM semantic_cache
+            SELECT id, query_text, embedding, answer, created_at FROM semantic_cache
             WHERE scope_hash = ? AND created_at > ? ORDER BY created_at DESC LIMIT ?
             """, [.text(scopeHash(scope)), .real(now - configuration.ttl), .integer(Int64(configuration.maxEntriesPerScope))])
         var candidates: [(similarity: Double, query: String, answer: String, createdAt: Double)] = []
         var sawExpired = false
         for row in rows {
-            guard row.count == 4, let text = row[0].string, let bytes = row[1].bytes, let answer = row[2].string,
-                  let createdAt = row[3].double, bytes.count == probe.count * 4 else { continue }
+            // In an encrypted store every embedding is opened; the text and answer only of entries close enough.
+            let key = [row[0]]
+            guard row.count == 5, let bytes = try database.openBytes(row[2], .semanticCacheEmbedding, row: key),
+                  let createdAt = row[4].double, bytes.count == probe.count * 4 else { continue }
             let similarity = Self.dot(probe, bytes)
-            if similarity >= configuration.threshold {
+            if similarity >= configuration.threshold,
+               let text = try database.openText(row[1], .semanticCacheQueryText, row: key),
+               let answer = try database.openText(row[3], .semanticCacheAnswer, row: key) {
                 candidates.append((similarity, text, answer, createdAt))
             }
         }
@@ -128,14 +132,27 @@ public actor SemanticAnswerCache {
         let normalizedQuery = AnswerCacheKey.normalize(PIIRedactor().redact(query).text)
         let now = time.now()
         let blob = vector.withUnsafeBufferPointer { Array(UnsafeRawBufferPointer($0)) }
+        let store = database
         try database.write { tx in
-            try tx.execute("DELETE FROM semantic_cache WHERE scope_hash = ? AND query_text = ?",
-                           [.text(hash), .text(normalizedQuery)])
+            if store.isEncrypted {
+                // Sealed texts cannot be compared in SQL: open the scope's entries and delete the same question.
+                for row in try tx.query("SELECT id, query_text FROM semantic_cache WHERE scope_hash = ?", [.text(hash)])
+                where try store.openText(row[1], .semanticCacheQueryText, row: [row[0]]) == normalizedQuery {
+                    try tx.execute("DELETE FROM semantic_cache WHERE id = ?", [row[0]])
+                }
+            } else {
+                try tx.execute("DELETE FROM semantic_cache WHERE scope_hash = ? AND query_text = ?",
+                               [.text(hash), .text(normalizedQuery)])
+            }
+            // The id is chosen here (as SQLite would: one past the largest) because sealed values are bound to it.
+            let id = SQLValue.integer(Int64(try tx.query("SELECT COALESCE(MAX(id), 0) + 1 FROM semantic_cache").first?.first?.int ?? 1))
             try tx.execute("""
-                INSERT INTO semantic_cache(scope_hash, namespace, generation, query_text, embedding_model, embedding, answer, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(hash), .text(scope.namespace), .integer(scope.generation), .text(normalizedQuery),
-                      .text(embedder.modelID), .blob(blob), .text(json), .real(now)])
+                INSERT INTO semantic_cache(id, scope_hash, namespace, generation, query_text, embedding_model, embedding, answer, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [id, .text(hash), .text(scope.namespace), .integer(scope.generation),
+                      store.seal(text: normalizedQuery, .semanticCacheQueryText, row: [id]),
+                      .text(embedder.modelID), store.seal(.blob(blob), .semanticCacheEmbedding, row: [id]),
+                      store.seal(text: json, .semanticCacheAnswer, row: [id]), .real(now)])
             try tx.execute("DELETE FROM semantic_cache WHERE created_at <= ?", [.real(now - configuration.ttl)])
             try tx.execute("""
                 DELETE FROM semantic_cache WHERE scope_hash = ? AND id NOT IN

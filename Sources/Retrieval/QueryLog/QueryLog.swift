@@ -54,7 +54,8 @@ public struct QueryLog: Sendable {
         }
         var stored = entry
         stored.queryText = text
-        let row: [SQLValue] = [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null, .text(stored.queryText), .text(hash),
+        let row: [SQLValue] = [.text(stored.id), stored.userID.map(SQLValue.text) ?? .null,
+                               store.seal(text: stored.queryText, .queryLogsQueryText, row: [.text(stored.id)]), .text(hash),
                                .text(stored.model), .integer(Int64(stored.promptTokens)), .integer(Int64(stored.completionTokens)),
                                .integer(Int64(stored.latencyMs)), .real(stored.createdAt.timeIntervalSince1970),
                                .text(stored.namespace), stored.cacheLayer.map(SQLValue.text) ?? .null, .text(stored.path),
@@ -93,7 +94,8 @@ public struct QueryLog: Sendable {
             SELECT id, user_id, query_text, model_used, prompt_tokens, completion_tokens, latency_ms, created_at,
                    namespace, cache_layer, path, status, cost FROM query_logs
             """ + " " + clause, arguments).map { row in
-            QueryLogEntry(id: row[0].string ?? "", userID: row[1].string, queryText: row[2].string ?? "",
+            QueryLogEntry(id: row[0].string ?? "", userID: row[1].string,
+                          queryText: try store.openText(row[2], .queryLogsQueryText, row: [row[0]]) ?? "",
                           namespace: row[8].string ?? "", model: row[3].string ?? "", promptTokens: row[4].int ?? 0,
                           completionTokens: row[5].int ?? 0, latencyMs: row[6].int ?? 0, cacheLayer: row[9].string,
                           path: row[10].string ?? "", status: row[11].string ?? "", cost: row[12].double ?? 0,
@@ -114,8 +116,11 @@ public struct QueryLog: Sendable {
             guard !(try tx.query("SELECT 1 FROM query_logs WHERE id = ?", [.text(feedback.queryID)])).isEmpty else {
                 throw RetrievalError(.invalidQuery, "feedback query_id \"\(feedback.queryID)\" is not a logged query")
             }
-            try tx.execute("INSERT INTO feedback(query_id, rating, comment, created_at) VALUES (?, ?, ?, ?)",
-                           [.text(feedback.queryID), .integer(Int64(feedback.rating)), comment.map(SQLValue.text) ?? .null,
+            // The id is chosen here (as SQLite would) because a sealed comment is bound to it.
+            let id = SQLValue.integer(Int64(try tx.query("SELECT COALESCE(MAX(id), 0) + 1 FROM feedback").first?.first?.int ?? 1))
+            try tx.execute("INSERT INTO feedback(id, query_id, rating, comment, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [id, .text(feedback.queryID), .integer(Int64(feedback.rating)),
+                            comment.map { store.seal(text: $0, .feedbackComment, row: [id]) } ?? .null,
                             .real(feedback.createdAt.timeIntervalSince1970)])
         }
     }
@@ -127,9 +132,10 @@ public struct QueryLog: Sendable {
 
     /// Feedback for `queryID`, oldest first.
     public func feedback(for queryID: String) throws -> [QueryFeedback] {
-        try store.query("SELECT query_id, rating, comment, created_at FROM feedback WHERE query_id = ? ORDER BY id",
+        try store.query("SELECT query_id, rating, comment, created_at, id FROM feedback WHERE query_id = ? ORDER BY id",
                         [.text(queryID)]).map { row in
-            QueryFeedback(queryID: row[0].string ?? "", rating: row[1].int ?? 0, comment: row[2].string,
+            QueryFeedback(queryID: row[0].string ?? "", rating: row[1].int ?? 0,
+                          comment: try store.openText(row[2], .feedbackComment, row: [row[4]]),
                           createdAt: Date(timeIntervalSince1970: row[3].double ?? 0))
         }
     }

@@ -47,5 +47,31 @@ public enum RetrievalSchema {
             CREATE INDEX idx_semantic_cache_created ON semantic_cache(created_at);
             CREATE INDEX idx_semantic_cache_namespace ON semantic_cache(namespace, generation);
             """),
+        // Encryption at rest: questions, cached answers (they quote the documents) and their embeddings, and
+        // feedback comments are sealed in an encrypted store. Rows equal `RetrievalSchema.encryptedColumns`.
+        Migration("retrieval.v2.encrypted_columns", """
+            INSERT INTO encrypted_columns(table_name, column_name, row_key, kind) VALUES
+                ('query_logs', 'query_text', 'id', 'text'),
+                ('feedback', 'comment', 'id', 'text'),
+                ('semantic_cache', 'query_text', 'id', 'text'),
+                ('semantic_cache', 'embedding', 'id', 'blob'),
+                ('semantic_cache', 'answer', 'id', 'text');
+            """),
     ]
+
+    /// The columns `retrieval.v2.encrypted_columns` registers.
+    public static let encryptedColumns: [EncryptedColumn] = [
+        .queryLogsQueryText, .feedbackComment, .semanticCacheQueryText, .semanticCacheEmbedding, .semanticCacheAnswer,
+    ]
+}
+
+extension EncryptedColumn {
+    /// A logged question (redacted, or its hash under `hash_only`), bound to the query id.
+    public static let queryLogsQueryText = EncryptedColumn(table: "query_logs", column: "query_text", rowKey: ["id"], kind: .text)
+    /// A feedback comment, bound to the feedback row's id.
+    public static let feedbackComment = EncryptedColumn(table: "feedback", column: "comment", rowKey: ["id"], kind: .text)
+    /// A semantic-cache entry's question, embedding and answer, bound to the entry's id.
+    public static let semanticCacheQueryText = EncryptedColumn(table: "semantic_cache", column: "query_text", rowKey: ["id"], kind: .text)
+    public static let semanticCacheEmbedding = EncryptedColumn(table: "semantic_cache", column: "embedding", rowKey: ["id"], kind: .blob)
+    public static let semanticCacheAnswer = EncryptedColumn(table: "semantic_cache", column: "answer", rowKey: ["id"], kind: .text)
 }
