@@ -223,27 +223,7 @@ import VectorStore
 
     /// `ragctl serve --port 0 --config FILE`; returns the port from its "listening on" line.
     static func serve(dataDir: String, config: String, logDir: String) throws -> (Int, Process) {
-        let process = Process()
-        process.executableURL = Ragctl.executable
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDir, "--config", config]
-        let out = Pipe()
-        process.standardOutput = out
-        _ = FileManager.default.createFile(atPath: logDir + "/serve.err", contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logDir + "/serve.err"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                return (Int(text[range].split(separator: ":").last ?? "") ?? 0, process)
-            }
-        }
-        process.terminate()
-        throw LiveServerError("ragctl serve did not announce its port: \(String(decoding: buffer, as: UTF8.self))")
+        let (port, process, _) = try ServeProcess.start(["serve", "--port", "0", "--data-dir", dataDir, "--config", config], logDir: logDir)
+        return (port, process)
     }
 }

@@ -109,31 +109,7 @@ import TestSupport
 /// `ragctl serve` as a child process on any address; returns once it prints its port.
 enum AuthServeProcess {
     static func start(_ arguments: [String], environment: [String: String]) throws -> (Int, Process, String) {
-        let process = Process()
-        process.executableURL = Ragctl.executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let stderrPath = NSTemporaryDirectory() + "serve-auth-\(UUID().uuidString).err"
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardOutput = out
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        while true {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: #"listening on http://[0-9.]+:(\d+) \(authentication on\)"#, options: .regularExpression) {
-                let port = Int(text[range].split(separator: ":").last?.split(separator: " ").first ?? "") ?? 0
-                return (port, process, stderrPath)
-            }
-        }
-        process.terminate()
-        let logs = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        throw LiveServerError("ragctl serve did not announce its port: \(String(decoding: buffer, as: UTF8.self)) \(logs)")
+        try ServeProcess.start(arguments, environment: environment, logDir: NSTemporaryDirectory())
     }
 }
 

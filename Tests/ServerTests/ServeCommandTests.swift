@@ -88,14 +88,23 @@ struct LiveServerClient {
     }
 }
 
-/// `ragctl serve --port 0` as a child process; reads the port from its "listening on" line.
+/// `ragctl serve` as a child process; reads the port from its "listening on http(s)://HOST:PORT" line.
 enum ServeProcess {
     static func start(dataDir: String, logDir: String) throws -> (Int, Process, String) {
+        try start(["serve", "--port", "0", "--data-dir", dataDir], logDir: logDir)
+    }
+
+    /// Runs `ragctl ARGUMENTS` (with `environment` added to this process's), stderr to `logDir/serve-*.err`, and
+    /// waits for a "listening on" line with the `scheme` pattern (`https` for a TLS server).
+    /// - Returns: the announced port, the process and the stderr file's path.
+    static func start(_ arguments: [String], environment: [String: String] = [:], logDir: String,
+                      scheme: String = "https?") throws -> (Int, Process, String) {
         let process = Process()
         process.executableURL = Ragctl.executable
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDir]
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
-        let stderrPath = logDir + "/serve.err"
+        let stderrPath = logDir + "/serve-\(UUID().uuidString).err"
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
@@ -108,12 +117,14 @@ enum ServeProcess {
             if chunk.isEmpty { break }
             buffer.append(chunk)
             let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                let port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+            if let range = text.range(of: "listening on \(scheme)://[0-9.]+:[0-9]+", options: .regularExpression),
+               let port = Int(text[range].split(separator: ":").last ?? "") {
                 return (port, process, stderrPath)
             }
         }
-        process.terminate()
-        throw LiveServerError("ragctl serve did not announce its port: \(String(decoding: buffer, as: UTF8.self))")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        throw LiveServerError("ragctl serve did not announce its port: \(String(decoding: buffer, as: UTF8.self)) \(log)")
     }
 }

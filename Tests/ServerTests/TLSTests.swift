@@ -214,30 +214,8 @@ final class TestPKI: Sendable {
 /// `ragctl serve --port 0 --config FILE` with TLS; returns the port from its "listening on https://" line.
 enum TLSServeProcess {
     static func start(dataDir: String, config: String, logDir: String, environment: [String: String]) throws -> (Int, Process) {
-        let process = Process()
-        process.executableURL = Ragctl.executable
-        process.arguments = ["serve", "--port", "0", "--data-dir", dataDir, "--config", config]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe()
-        process.standardOutput = out
-        _ = FileManager.default.createFile(atPath: logDir + "/serve.err", contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logDir + "/serve.err"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let range = text.range(of: #"listening on https://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                return (Int(text[range].split(separator: ":").last ?? "") ?? 0, process)
-            }
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let log = (try? String(contentsOfFile: logDir + "/serve.err", encoding: .utf8)) ?? ""
-        throw LiveServerError("ragctl serve did not announce an https port: \(String(decoding: buffer, as: UTF8.self)) \(log)")
+        let (port, process, _) = try ServeProcess.start(["serve", "--port", "0", "--data-dir", dataDir, "--config", config],
+                                                        environment: environment, logDir: logDir, scheme: "https")
+        return (port, process)
     }
 }

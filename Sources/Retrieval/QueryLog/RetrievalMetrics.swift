@@ -137,22 +137,22 @@ private final class Instruments: @unchecked Sendable {
     init(_ factory: any MetricsFactory) { self.factory = factory }
 
     func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = Key(label, dimensions)
-        return lock.withLock {
-            if let known = counters[key] { return known }
-            let made = Counter(label: label, dimensions: dimensions, factory: factory)
-            counters[key] = made
-            return made
-        }
+        made(&counters, label, dimensions) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        made(&timers, label, dimensions) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    /// The instrument for `label` and `dimensions` in `known`, made by `make` the first time.
+    private func made<Instrument>(_ known: inout [Key: Instrument], _ label: String, _ dimensions: [(String, String)],
+                                  _ make: () -> Instrument) -> Instrument {
         let key = Key(label, dimensions)
-        return lock.withLock {
-            if let known = timers[key] { return known }
-            let made = Timer(label: label, dimensions: dimensions, factory: factory)
-            timers[key] = made
-            return made
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let instrument = known[key] { return instrument }
+        let instrument = make()
+        known[key] = instrument
+        return instrument
     }
 }
