@@ -12,8 +12,8 @@
 # Rate limits are off for the run ([rate_limit] user_rpm = global_rpm = 0).
 # Knobs: BENCH_ACCESS_LOG (true; false measures without the per-request log line), BENCH_DURATION (15s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TIMEOUT (5s, wrk counts a
 # slower answer as a socket error), RAGCTL_API_KEY (auth on).
-# Prints one line per endpoint (requests/s, p50, p99) and the server's RSS; exits 1 when any run saw
-# non-2xx answers or socket errors, or the server did not stop cleanly on SIGTERM.
+# Prints one line per endpoint (requests/s, p50, p99, max, the server's CPU time per request) and the server's
+# RSS; exits 1 when any run saw non-2xx answers or socket errors, or the server did not stop cleanly on SIGTERM.
 set -euo pipefail
 
 RAGCTL="${1:?usage: $0 RAGCTL DATA_DIR [NAMESPACE] [QUERY]}"
@@ -117,16 +117,23 @@ code="$(post search "$SEARCH_BODY" /api/v1/search)"
 
 echo "ragctl serve at $BASE, namespace $NAMESPACE; wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) cores"
 echo "idle: $(rss)"
-printf '%-34s %10s %10s %10s %10s  %s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' 'max ms' 'server memory after the run'
+printf '%-34s %10s %10s %10s %10s %10s  %s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' 'max ms' 'CPU µs/req' 'server memory after the run'
 declare -A RPS
+# CPU time (user + system, in clock ticks) the server process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 run() {
-    local key="$1" name="$2" path="$3" payload="$4" line out="$WORK/wrk-$1.txt"
+    local key="$1" name="$2" path="$3" payload="$4" line out="$WORK/wrk-$1.txt" before after
+    before="$(cpu_ticks)"
     line="$(WRK_BODY="$payload" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "${BENCH_TIMEOUT:-5s}" --latency -s "$LUA" "$BASE$path" | tee "$out" | grep '^RESULT ')" \
         || { echo "wrk printed no RESULT for $name:" >&2; cat "$out" >&2; STATUS=1; return; }
+    after="$(cpu_ticks)"
     local -A r=()
     for field in ${line#RESULT }; do r[${field%%=*}]="${field#*=}"; done
     RPS[$key]="${r[rps]}"
-    printf '%-34s %10s %10s %10s %10s  %s\n' "$name" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" "${r[max_ms]}" "$(rss)"
+    # Server CPU per request: steadier than req/s on a shared machine, and what a profile's shares apply to.
+    local cpu
+    cpu="$(awk -v t=$((after - before)) -v n="${r[requests]}" -v hz="$(getconf CLK_TCK)" 'BEGIN { x = (n > 0) ? t / hz * 1e6 / n : 0; printf "%.0f", x }')"
+    printf '%-34s %10s %10s %10s %10s %10s  %s\n' "$name" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" "${r[max_ms]}" "$cpu" "$(rss)"
     if [ "${r[non2xx]}" != 0 ] || [ "${r[socket_errors]}" != 0 ]; then
         echo "  ^ ${r[non2xx]} non-2xx answers, ${r[socket_errors]} socket errors (details: wrk output below)" >&2
         sed 's/^/    /' "$out" >&2
