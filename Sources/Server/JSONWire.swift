@@ -66,7 +66,7 @@ public enum JSONWire {
         }
         var idText: [UInt8] = []
         idText.reserveCapacity(answer.queryID.utf8.count + 2)
-        JSONText.write(answer.queryID, into: &idText)
+        JSONText.writeString(answer.queryID, into: &idText)
         let latency = String(answer.latencyMs)
         var buffer = ByteBufferAllocator().buffer(capacity: parts.head.count + parts.middle.count + parts.tail.count + idText.count + 20)
         buffer.writeBytes(parts.head)
@@ -96,9 +96,9 @@ public enum JSONWire {
 
         static func middle(_ answer: QueryAnswer) -> [UInt8] {
             var out = Array(#","model":"#.utf8)
-            JSONText.write(answer.model, into: &out)
+            JSONText.writeString(answer.model, into: &out)
             out.append(contentsOf: Array(#","path":"#.utf8))
-            JSONText.write(answer.path, into: &out)
+            JSONText.writeString(answer.path, into: &out)
             out.append(contentsOf: Array(#","query_id":"#.utf8))
             return out
         }

@@ -70,7 +70,7 @@ struct RequestMiddleware: RouterMiddleware {
         func field(_ key: StaticString, _ value: String, first: Bool = false) {
             if !first { line.append(UInt8(ascii: ",")) }
             key.withUTF8Buffer { line.append(contentsOf: $0) }
-            JSONText.write(value, into: &line)
+            JSONText.writeString(value, into: &line)
         }
         line.append(UInt8(ascii: "{"))
         field(#""level":"#, "info", first: true)

@@ -10,7 +10,7 @@ public enum Hashing {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of a digest, without `String(format:)` (which cost more than the hashing itself).
-    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for byte in bytes {

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import Ingest
+import Retrieval
 
 /// The hash chain of the audit log: `hash = SHA-256(prev_hash ‖ canonical(entry))`, hex.
 ///
@@ -29,7 +31,7 @@ public enum AuditChain {
         var hasher = SHA256()
         hasher.update(data: Array(prev.utf8))
         hasher.update(data: canonical(entry))
-        return hex(hasher.finalize())
+        return Hashing.hex(hasher.finalize())
     }
 
     static func canonical(_ entry: AuditEntry) -> [UInt8] {
@@ -105,18 +107,6 @@ public enum AuditChain {
         }
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     // MARK: Id lists as stored (JSON arrays of strings)
 
     /// `["a","b"]` with JSON string escaping; cheaper than `JSONSerialization` on the write path.
@@ -127,21 +117,7 @@ public enum AuditChain {
         out.append(UInt8(ascii: "["))
         for (index, item) in items.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in item.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(byte)
-                case 0..<0x20:
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(digits[Int(byte >> 4)])
-                    out.append(digits[Int(byte & 0x0F)])
-                default:
-                    out.append(byte)   // UTF-8 beyond ASCII is valid JSON as it is
-                }
-            }
-            out.append(UInt8(ascii: "\""))
+            JSONText.writeString(item, into: &out)
         }
         out.append(UInt8(ascii: "]"))
         return String(decoding: out, as: UTF8.self)
