@@ -47,14 +47,7 @@ struct KeysCommand: ParsableCommand {
                     expiresAt: try expires.map { try APIKey.parseExpiry($0, now: Date()) })
                 return try audit.recording("keys.create", status: 201, resources: { [$0.key.id] }) { try keys.create(spec) }
             }
-            if json {
-                var object = key.jsonObject(now: Date())
-                object["key"] = secret
-                JSONOutput.print(object)
-            } else {
-                print(secret)
-                FileHandle.standardError.write(Data("created API key \(key.id) (\(key.role.rawValue)); the key is shown only now\n".utf8))
-            }
+            KeysCommand.show(key, secret: secret, json: json, note: "created API key \(key.id) (\(key.role.rawValue)); the key is shown only now")
         }
     }
 
@@ -115,16 +108,9 @@ struct KeysCommand: ParsableCommand {
                     try keys.rotate(id, grace: seconds)
                 }
             }
-            if json {
-                var object = key.jsonObject(now: Date())
-                object["key"] = secret
-                JSONOutput.print(object)
-            } else {
-                print(secret)
-                let until = (key.jsonObject(now: Date())["previous_valid_until"] as? String).map { "the old secret works until \($0)" }
-                    ?? "the old secret no longer works"
-                FileHandle.standardError.write(Data("rotated API key \(key.id); \(until)\n".utf8))
-            }
+            let until = (key.jsonObject(now: Date())["previous_valid_until"] as? String).map { "the old secret works until \($0)" }
+                ?? "the old secret no longer works"
+            KeysCommand.show(key, secret: secret, json: json, note: "rotated API key \(key.id); \(until)")
         }
     }
 
@@ -134,6 +120,18 @@ struct KeysCommand: ParsableCommand {
         let pepper = try config.apiKeyPepper(dataDir: try global.resolvedDataDir(), environment: ProcessInfo.processInfo.environment)
         let store = try global.openStore()
         return (APIKeyStore(store: store, pepper: pepper), CLIAudit(store: store, config: config))
+    }
+
+    /// A new secret: the key's JSON with `key` added, or the bare secret on stdout and `note` on stderr.
+    static func show(_ key: APIKey, secret: String, json: Bool, note: String) {
+        if json {
+            var object = key.jsonObject(now: Date())
+            object["key"] = secret
+            JSONOutput.print(object)
+        } else {
+            print(secret)
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
     }
 
     /// Reports key-management errors as command failures (exit 1; `--json` prints `{"error": …}`).
