@@ -25,7 +25,7 @@ public struct QueryLog: Sendable {
     public let textPolicy: TextPolicy
     private let store: VectorStore
     private let redactor: PIIRedactor
-    private let buffer: LogBuffer?
+    private let buffer: BatchBuffer<[SQLValue]>?
     /// The stored text and hash of recent questions (redaction and hashing are pure).
     private let storedText = Memo<String, StoredText>(capacity: 4096)
 
@@ -35,7 +35,14 @@ public struct QueryLog: Sendable {
         self.store = store
         self.textPolicy = textPolicy
         self.redactor = redactor
-        buffer = flushInterval.map { LogBuffer(store: store, interval: max(0.001, $0)) }
+        buffer = flushInterval.map { interval in
+            // A failed scheduled write keeps its rows for the next flush (or the shutdown flush, which reports it).
+            BatchBuffer(interval: max(0.001, interval)) { rows in
+                try store.write { tx in
+                    for row in rows { try tx.execute(QueryLog.insert, row) }
+                }
+            }
+        }
     }
 
     /// Writes buffered entries now (no-op without `flushInterval`). Call at shutdown.
@@ -137,52 +144,6 @@ public struct QueryLog: Sendable {
             QueryFeedback(queryID: row[0].string ?? "", rating: row[1].int ?? 0,
                           comment: try store.openText(row[2], .feedbackComment, row: [row[4]]),
                           createdAt: Date(timeIntervalSince1970: row[3].double ?? 0))
-        }
-    }
-}
-
-/// Log rows waiting to be written in one transaction by a background flush.
-final class LogBuffer: @unchecked Sendable {
-    private let store: VectorStore
-    private let interval: Double
-    private let lock = NSLock()
-    private var rows: [[SQLValue]] = []   // guarded by lock
-    private var scheduled = false         // guarded by lock
-    private let flushLock = NSLock()      // one flush at a time, in order
-
-    init(store: VectorStore, interval: Double) {
-        self.store = store
-        self.interval = interval
-    }
-
-    func append(_ row: [SQLValue]) {
-        let schedule = lock.withLock {
-            rows.append(row)
-            defer { scheduled = true }
-            return !scheduled
-        }
-        if schedule {
-            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + interval) { [self] in try? flush() }
-        }
-    }
-
-    func flush() throws {
-        try flushLock.withLock {
-            let pending = lock.withLock {
-                scheduled = false
-                defer { rows.removeAll(keepingCapacity: true) }
-                return rows
-            }
-            guard !pending.isEmpty else { return }
-            do {
-                try store.write { tx in
-                    for row in pending { try tx.execute(QueryLog.insert, row) }
-                }
-            } catch {
-                // Put them back so a later flush (or the caller's retry) still writes them.
-                lock.withLock { rows.insert(contentsOf: pending, at: 0) }
-                throw error
-            }
         }
     }
 }

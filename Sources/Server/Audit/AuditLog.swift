@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Retrieval
 import VectorStore
 
 /// The append-only, hash-chained audit log (`audit_log`) in the store's SQLite file.
@@ -14,7 +15,7 @@ import VectorStore
 /// `verify` (`AuditLog+Verify.swift`) checks the chain from the anchor to the head.
 public struct AuditLog: Sendable {
     let store: VectorStore
-    private let buffer: AuditBuffer?
+    private let buffer: BatchBuffer<AuditEntry>?
 
     /// - Parameters:
     ///   - store: opened with `AuditSchema.migrations`.
@@ -23,9 +24,20 @@ public struct AuditLog: Sendable {
     public init(store: VectorStore, flushInterval: Double? = nil, logger: Logger? = nil) {
         self.store = store
         buffer = flushInterval.map { interval in
-            AuditBuffer(interval: max(0.001, interval), logger: logger) { entries in try AuditLog.append(entries, to: store) }
+            BatchBuffer(interval: max(0.001, interval), capacity: Self.bufferCapacity,
+                        write: { entries in try AuditLog.append(entries, to: store) },
+                        failed: { error, pending in
+                            logger?.error("audit log write failed; entries kept for the next flush",
+                                          metadata: ["error": "\(error)", "pending": "\(pending)"])
+                        },
+                        dropped: { count in
+                            logger?.error("audit log buffer full: oldest entries dropped", metadata: ["dropped": "\(count)"])
+                        })
         }
     }
+
+    /// Entries kept in memory while writes fail; beyond it the oldest are dropped (and logged).
+    static let bufferCapacity = 200_000
 
     /// Appends `entry` (its id and hashes are assigned when it is written).
     /// - Throws: `VectorStoreError` when an unbuffered write fails (e.g. the schema is not migrated).
