@@ -143,10 +143,11 @@ public final class QueryEngine: Sendable {
             chain = nil
         }
         log = QueryLog(store: store, textPolicy: configuration.logText, flushInterval: configuration.logFlushInterval)
+        answerModel = chain?.model ?? "extractive"
     }
 
     /// The model name answers are attributed to (and cached under).
-    public var answerModel: String { chain?.model ?? "extractive" }
+    public let answerModel: String
 
     /// Answers `request` for `caller`.
     /// - Throws: `RateLimitRejection` (429), `QueryRejection` (400), `VectorStoreError.namespaceNotFound` for a
@@ -263,12 +264,9 @@ public final class QueryEngine: Sendable {
         case retrieved(Context)
     }
 
-    /// Rate limit → validation → exact cache → semantic cache → retrieval.
-    private func prepare(_ request: QueryRequest, caller: Caller) async throws -> Prepared {
-        let started = time.now()
-        let principal = request.userID ?? caller.principal
-        // The limiter and both caches count their own outcomes in `metrics`.
-        _ = try limiter.acquire(principal: principal, limits: caller.limits)
+    /// Validation, the caller's namespaces, the request's options and filter, and the answer's cache key:
+    /// everything before the first cache lookup. Records nothing and takes nothing from the rate limits.
+    private func checked(_ request: QueryRequest, caller: Caller, started: Double) throws -> Context {
         let validated = try validations.value(for: MemoKey(text: request.query, number: request.contextWindow)) {
             try validator.validate(request.query, contextWindow: request.contextWindow)
         }
@@ -279,21 +277,48 @@ public final class QueryEngine: Sendable {
         guard request.topK > 0 else { throw RetrievalError(.invalidQuery, "top_k must be positive, got \(request.topK)") }
         try request.ranking.validate()
         let clearance = min(request.clearance, caller.clearance)
-        try store.checkFilter(request.filter, namespace: request.namespace)
+        // The scope's namespace lookup below is the existence check when there is no filter to check.
+        if request.filter != .all { try store.checkFilter(request.filter, namespace: request.namespace) }
         let scope = try AnswerCacheScope.current(in: store, namespace: request.namespace, filter: request.filter, topK: request.topK,
                                                  model: answerModel, temperature: request.temperature, clearance: clearance,
                                                  callerNamespaces: caller.namespaces, mode: request.mode, ranking: request.ranking)
         let key = cacheKeys.value(for: CacheKeyMemo(question: question, scope: scope)) { AnswerCacheKey(query: question, scope: scope) }
-        var context = Context(queryID: RandomID.uuid(), question: question, request: request, principal: principal,
-                              caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
-                              flagged: validated.flaggedAsInjection)
-        if let hit = exactCache.value(for: key) {
+        return Context(queryID: RandomID.uuid(), question: question, request: request, principal: request.userID ?? caller.principal,
+                       caller: caller, started: started, key: key, scope: scope, embedding: [], passages: [],
+                       flagged: validated.flaggedAsInjection)
+    }
+
+    /// The answer when `request` is a fresh exact-cache hit, without suspending: what `answer(_:caller:)` returns
+    /// for it (rate-limited, counted, logged). nil when it is not a hit or not a valid request; then nothing was
+    /// taken, counted or logged, and `answer(_:caller:)` gives the full answer or the error.
+    ///
+    /// For a server's event loop: a repeated question is answered where its bytes arrive.
+    /// - Throws: `RateLimitRejection` when the caller's limits refuse the hit; errors writing the query log.
+    public func cachedAnswer(_ request: QueryRequest, caller: Caller = .localOperator) throws -> QueryAnswer? {
+        let started = time.now()
+        guard let context = try? checked(request, caller: caller, started: started), let fresh = exactCache.peek(context.key) else {
+            return nil
+        }
+        _ = try limiter.acquire(principal: context.principal, limits: caller.limits)
+        // Counted as a hit (and made most recently used) only now that the limiter let it through.
+        let hit = exactCache.value(for: context.key) ?? fresh
+        return try finish(context, answer: hit, layer: "exact", path: "cache:exact", usage: nil, cost: 0, stale: false)
+    }
+
+    /// Rate limit → validation → exact cache → semantic cache → retrieval.
+    private func prepare(_ request: QueryRequest, caller: Caller) async throws -> Prepared {
+        let started = time.now()
+        // The limiter and both caches count their own outcomes in `metrics`.
+        _ = try limiter.acquire(principal: request.userID ?? caller.principal, limits: caller.limits)
+        var context = try checked(request, caller: caller, started: started)
+        if let hit = exactCache.value(for: context.key) {
             return .answered(try finish(context, answer: hit, layer: "exact", path: "cache:exact", usage: nil, cost: 0, stale: false))
         }
+        let question = context.question
         context.embedding = try await embedder.embed([question]).first ?? []
-        if let hit = try await semanticCache.lookup(query: question, embedding: context.embedding, scope: scope) {
+        if let hit = try await semanticCache.lookup(query: question, embedding: context.embedding, scope: context.scope) {
             // The same question again is then an exact hit: no embedding, no scan of the semantic entries.
-            exactCache.store(hit.answer, for: key)
+            exactCache.store(hit.answer, for: context.key)
             return .answered(try finish(context, answer: hit.answer, layer: "semantic", path: "cache:semantic", usage: nil, cost: 0,
                                         stale: false))
         }
@@ -302,7 +327,7 @@ public final class QueryEngine: Sendable {
         search.topK = request.topK * max(1, configuration.overFetch)
         let unflagged = Filter.field("prompt_injection", .ne(.bool(true)))
         search.filter = request.filter == .all ? unflagged : .and([request.filter, unflagged])
-        search.clearance = clearance
+        search.clearance = context.scope.clearance
         search.mode = request.mode
         search.ranking = request.ranking
         let hits = try await searcher.search(search, queryVector: context.embedding)

@@ -44,12 +44,21 @@ public struct APIProblem: Error, Sendable, CustomStringConvertible {
     }
 
     func response(requestID: String) -> Response {
+        Response(status: status, headers: headerFields, body: ResponseBody(byteBuffer: body(requestID: requestID)))
+    }
+
+    /// `Content-Type: application/problem+json` and `headers`.
+    var headerFields: HTTPFields {
         var fields = HTTPFields()
         fields[.contentType] = "application/problem+json"
         for (name, value) in headers {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWire.data(object(requestID: requestID)))))
+        return fields
+    }
+
+    func body(requestID: String) -> ByteBuffer {
+        ByteBuffer(bytes: JSONWire.data(object(requestID: requestID)))
     }
 }
 

@@ -83,7 +83,11 @@ struct JSONRequest {
     /// 415 unless the content type is one of `accepted` (parameters ignored) or a `+json` type for JSON.
     /// A missing type, and curl's default `application/x-www-form-urlencoded` for `-d`, are read as JSON.
     static func checkContentType(_ request: Request, accepted: [String]) throws {
-        guard let raw = request.headers[.contentType], raw != "application/json" else { return }
+        try checkContentType(request.headers, accepted: accepted)
+    }
+
+    static func checkContentType(_ headers: HTTPFields, accepted: [String]) throws {
+        guard let raw = headers[.contentType], raw != "application/json" else { return }
         let type = raw.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if accepted.contains(type) { return }
         if accepted.contains("application/json"), type.hasSuffix("+json") || type == "application/x-www-form-urlencoded" { return }

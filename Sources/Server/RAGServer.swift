@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import Retrieval
 import ServiceLifecycle
+import Synchronization
 import VectorStore
 
 /// `ragctl serve`: the engine over HTTP. Owns the Hummingbird application, the ingest workers and the
@@ -29,6 +30,8 @@ public final class RAGServer: Sendable {
     let started = Date()
     /// `/api/v1/query` bodies already parsed, by their bytes (a pure function; bounded).
     let parsedQueries = Memo<ByteBuffer, ParsedQuery>(capacity: 4096)
+    /// Responses `CachedQueryHandler` wrote on the event loop (the rest went through the router).
+    let eventLoopResponses = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - store: opened with `AuditSchema.migrations` besides the Ingest and Retrieval ones.
@@ -100,15 +103,22 @@ public final class RAGServer: Sendable {
                 queue, try makeApplication(tls: tls, onListening: onListening)]
     }
 
-    /// The HTTP/1.1 listener, behind TLS when `tls` is given (then it speaks only HTTPS).
+    /// The HTTP/1.1 listener, behind TLS when `tls` is given (then it speaks only HTTPS). Cached answers to
+    /// `POST /api/v1/query` are written by `CachedQueryHandler` on the event loop; everything else by the router.
     func makeApplication(tls: TLSConfiguration?, onListening: @escaping @Sendable (Int) async -> Void) throws -> some Service {
         var http = HTTP1Channel.Configuration()
         http.idleTimeout = .milliseconds(Int64(configuration.idleTimeout * 1000))
-        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(configuration: http), tlsConfiguration: $0) } ?? .http1(configuration: http)
+        let server = HTTPServerBuilder { [self, http] responder in
+            let http1 = HTTP1Channel(responder: responder, configuration: http)
+            if let tls {
+                return CachedQueryChannel(base: try TLSChannel(http1, tlsConfiguration: tls), server: self)
+            }
+            return CachedQueryChannel(base: http1, server: self)
+        }
         return Application(
             router: makeRouter(),
             server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ragctl"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

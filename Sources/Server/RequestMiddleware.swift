@@ -47,17 +47,24 @@ struct RequestMiddleware: RouterMiddleware {
             response = request.uri.path.hasPrefix("/v1/") ? OpenAIError.response(problem) : problem.response(requestID: requestID)
         }
         response.headers[Self.requestIDHeader] = requestID
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         // Route patterns only; Hummingbird names unrouted requests "NotFound".
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
-        metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
-        if accessLog, context.logger.logLevel <= .info {
-            LogSink.standardError.write(Self.accessLine(logger: context.logger.label, method: request.method.rawValue, route: route,
-                                                        status: response.status.code, seconds: seconds,
-                                                        principal: context.principal.id, requestID: requestID))
-        }
+        Self.finished(route: route, method: request.method.rawValue, status: response.status.code, since: start,
+                      principal: context.principal.id, requestID: requestID, logger: context.logger, metrics: metrics, accessLog: accessLog)
         return response
+    }
+
+    /// Records a finished request: `http_requests_total` and `http_request_duration_seconds` by route pattern,
+    /// method and status, and the access-log line when `accessLog` is on (and the logger's level is info or lower).
+    static func finished(route: String, method: String, status: Int, since start: ContinuousClock.Instant, principal: String,
+                         requestID: String, logger: Logger, metrics: ServerMetrics, accessLog: Bool) {
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        metrics.recordRequest(route: route, method: method, status: status, seconds: seconds)
+        if accessLog, logger.logLevel <= .info {
+            LogSink.standardError.write(accessLine(logger: logger.label, method: method, route: route, status: status, seconds: seconds,
+                                                   principal: principal, requestID: requestID))
+        }
     }
 
     /// The access-log line: what `JSONLogHandler` writes for
@@ -101,9 +108,7 @@ struct RequestMiddleware: RouterMiddleware {
            header.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
             return header
         }
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
+        let hex = String(RandomID.next(), radix: 16)
         return "req_" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -174,7 +174,8 @@ extension RAGServer {
                     }
                     return text
                 }.joined(separator: "\n")
-            case nil, is NSNull where role == .assistant: content = ""
+            case nil: content = ""
+            case is NSNull where role == .assistant: content = ""
             default:
                 throw APIProblem.badRequest("\(field).content must be a string or an array of text parts", field: "\(field).content", code: "invalid_field")
             }

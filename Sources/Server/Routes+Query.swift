@@ -22,19 +22,12 @@ extension RAGServer {
             try context.require(.reader)
             try JSONRequest.checkContentType(request, accepted: ["application/json"])
             let bytes = try await JSONRequest.collect(request, context: context, limits: configuration.body)
-            // The parsed form of a body depends only on its bytes: a repeated question skips the JSON parser.
-            let parsed = try bytes.readableBytes <= 4096
-                ? parsedQueries.value(for: bytes) { try parseQuery(bytes) }
-                : parseQuery(bytes)
-            var query = parsed.request
-            query.namespace = try context.visibleNamespace(query.namespace)
-            try requireEmbeddedNamespace(query.namespace)
+            let parsed = try queryRequest(bytes, principal: context.principal, audit: context.audit)
             if parsed.stream {
-                return try await streamAnswer(query, context: context)
+                return try await streamAnswer(parsed.request, context: context)
             }
-            let answer = try await engine.answer(query, caller: context.principal.caller)
-            context.audit.show(documentIDs: answer.sources.map(\.documentID))
-            context.audit.resource(answer.queryID)
+            let answer = try await engine.answer(parsed.request, caller: context.principal.caller)
+            Self.note(answer, in: context.audit)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: JSONWire.answerBody(answer)))
         }
 
@@ -94,6 +87,36 @@ extension RAGServer {
     struct ParsedQuery: Sendable {
         var request: QueryRequest
         var stream: Bool
+    }
+
+    /// A `/api/v1/query` body for `principal`: parsed (memoised by its bytes: a repeated question skips the JSON
+    /// parser), its namespace visible to the caller (noted in `audit`) and one of documents.
+    func queryRequest(_ bytes: ByteBuffer, principal: Principal, audit: AuditNote) throws -> ParsedQuery {
+        var parsed = try bytes.readableBytes <= Self.memoisedBodyBytes
+            ? parsedQueries.value(for: bytes) { try parseQuery(bytes) }
+            : parseQuery(bytes)
+        parsed.request.namespace = try Self.visibleNamespace(parsed.request.namespace, principal: principal, audit: audit)
+        try requireEmbeddedNamespace(parsed.request.namespace)
+        return parsed
+    }
+
+    /// Bodies up to this size are memoised parsed (`parsedQueries`) and answered from the exact cache on the event loop.
+    static let memoisedBodyBytes = 4096
+
+    /// What the audit log keeps of an answer: the documents it showed and the query id.
+    static func note(_ answer: QueryAnswer, in audit: AuditNote) {
+        audit.show(documentIDs: answer.sources.map(\.documentID))
+        audit.resource(answer.queryID)
+    }
+
+    /// The namespace if `principal` may use it; otherwise 404 as if it did not exist (no existence leak).
+    /// Noted for the audit log either way.
+    static func visibleNamespace(_ name: String, principal: Principal, audit: AuditNote) throws -> String {
+        audit.namespace(name)
+        guard principal.mayUse(namespace: name) else {
+            throw APIProblem(.notFound, code: "namespace_not_found", "namespace \"\(name)\" does not exist")
+        }
+        return name
     }
 
     func parseQuery(_ bytes: ByteBuffer) throws -> ParsedQuery {
@@ -192,10 +215,6 @@ extension ServerContext {
     /// The namespace if the principal may use it; otherwise 404 as if it did not exist (no existence leak).
     /// Noted for the audit log either way.
     func visibleNamespace(_ name: String) throws -> String {
-        audit.namespace(name)
-        guard principal.mayUse(namespace: name) else {
-            throw APIProblem(.notFound, code: "namespace_not_found", "namespace \"\(name)\" does not exist")
-        }
-        return name
+        try RAGServer.visibleNamespace(name, principal: principal, audit: audit)
     }
 }

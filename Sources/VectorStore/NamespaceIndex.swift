@@ -16,7 +16,10 @@ final class NamespaceIndex: @unchecked Sendable {
     private(set) var levelCounts: [Int] = [0, 0, 0]
     private(set) var fields: [String: FieldColumn] = [:]
     var generation: Int64 {
-        didSet { candidateCache.removeAll() }
+        didSet {
+            candidateCache.removeAll()
+            sizeLock.withLock { sizeMemo = nil }
+        }
     }
     let candidateCache = CandidateCache()
     var model: String?
@@ -118,6 +121,18 @@ final class NamespaceIndex: @unchecked Sendable {
     func rows(ofDocument documentID: String) -> [Int] {
         guard let code = documents.code(of: documentID) else { return [] }
         return documents.codes.indices.filter { documents.codes[$0] == code }
+    }
+
+    private let sizeLock = NSLock()
+    private var sizeMemo: Int?   // guarded by sizeLock
+
+    /// `byteSize`, computed once per generation (every write bumps it): it walks every id, and
+    /// `VectorStore.namespace(_:)`, which reports it, runs on every query. Callers hold `lock` for reading.
+    var measuredByteSize: Int {
+        if let known = sizeLock.withLock({ sizeMemo }) { return known }
+        let bytes = byteSize
+        sizeLock.withLock { sizeMemo = bytes }
+        return bytes
     }
 
     /// Approximate resident bytes of this namespace's serving structures.

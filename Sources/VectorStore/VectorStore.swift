@@ -348,7 +348,7 @@ public final class VectorStore: @unchecked Sendable {
     private func info(_ index: NamespaceIndex) -> NamespaceInfo {
         index.lock.withReadLock {
             NamespaceInfo(name: index.name, dimension: index.dimension, metric: "cosine", count: index.count,
-                          bytes: index.byteSize, generation: index.generation, model: index.model)
+                          bytes: index.measuredByteSize, generation: index.generation, model: index.model)
         }
     }
 }

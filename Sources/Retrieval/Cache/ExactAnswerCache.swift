@@ -70,6 +70,15 @@ public final class ExactAnswerCache<Value: Sendable>: @unchecked Sendable {
         return found
     }
 
+    /// The fresh value for `key` without counting the lookup or changing the LRU order.
+    public func peek(_ key: AnswerCacheKey) -> Value? {
+        let now = time.now()
+        return lock.withLock {
+            guard let entry = entries[key.hash], now - entry.storedAt < ttl else { return nil }
+            return entry.value
+        }
+    }
+
     /// The value for `key` even if expired, with its age in seconds: the fallback chain's "stale cached answer".
     /// - Parameter maxAge: when given, entries older than this many seconds are not returned.
     public func stale(_ key: AnswerCacheKey, maxAge: Double? = nil) -> (value: Value, age: Double)? {

@@ -37,8 +37,13 @@ struct AuditMiddleware: RouterMiddleware {
 
     private func record(_ request: Request, context: ServerContext, status: Int, requestID: String) {
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 }
-        if let route, Self.unaudited.contains(route) { return }
-        let entry = context.audit.entry(status: status, requestID: requestID, route: route, method: request.method.rawValue)
+        Self.record(context.audit, status: status, requestID: requestID, route: route, method: request.method.rawValue, log: log, logger: logger)
+    }
+
+    /// Appends the entry `note` describes, unless `route` is an operational one; a failed write is logged.
+    static func record(_ note: AuditNote, status: Int, requestID: String, route: String?, method: String, log: AuditLog, logger: Logger) {
+        if let route, unaudited.contains(route) { return }
+        let entry = note.entry(status: status, requestID: requestID, route: route, method: method)
         do {
             try log.record(entry)
         } catch {
