@@ -11,7 +11,8 @@
 # LLM answers are cached, so without it every /api/v1/query would be an uncached extractive answer.
 # Rate limits are off for the run ([rate_limit] user_rpm = global_rpm = 0).
 # Knobs: BENCH_ACCESS_LOG (true; false measures without the per-request log line), BENCH_DURATION (15s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_TIMEOUT (5s, wrk counts a
-# slower answer as a socket error), RAGCTL_API_KEY (auth on).
+# slower answer as a socket error), BENCH_AUTH (0; 1 turns [auth] on and sends a reader API key made for the run),
+# RAGCTL_API_KEY (a bearer credential to send instead, for a DATA_DIR whose config already has auth on).
 # Prints one line per endpoint (requests/s, p50, p99, max, the server's CPU time per request) and the server's
 # RSS; exits 1 when any run saw non-2xx answers or socket errors, or the server did not stop cleanly on SIGTERM.
 set -euo pipefail
@@ -55,11 +56,18 @@ wait_for_url() {
 
 rss() { awk '/^VmRSS|^VmHWM/ { printf "%s %.1f MiB  ", $1, $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 
+if [ "${BENCH_IN_PLACE:-0}" = 1 ]; then DATA="$DATA_DIR"; else DATA="$WORK/data"; cp -a "$DATA_DIR" "$DATA"; fi
+
+AUTH_TOML=""
+if [ "${BENCH_AUTH:-0}" = 1 ]; then
+    AUTH_TOML=$'[auth]\nenabled = true'
+    printf '%s\n' "$AUTH_TOML" >"$WORK/auth.toml"
+    RAGCTL_API_KEY="$("$RAGCTL" keys create --data-dir "$DATA" --config "$WORK/auth.toml" --name bench --role reader --namespaces '*' --json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+fi
 auth=()
 if [ -n "${RAGCTL_API_KEY:-}" ]; then auth=(-H "Authorization: Bearer $RAGCTL_API_KEY"); fi
 export WRK_BEARER="${RAGCTL_API_KEY:-}"
-
-if [ "${BENCH_IN_PLACE:-0}" = 1 ]; then DATA="$DATA_DIR"; else DATA="$WORK/data"; cp -a "$DATA_DIR" "$DATA"; fi
 
 python3 "$HERE/llm_stub.py" >"$WORK/stub.out" 2>"$WORK/stub.err" &
 STUB_PID=$!
@@ -83,6 +91,8 @@ exact_ttl = 3600
 
 [server]
 access_log = ${BENCH_ACCESS_LOG:-true}
+
+$AUTH_TOML
 TOML
 
 "$RAGCTL" serve --data-dir "$DATA" --config "$WORK/bench.toml" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &

@@ -144,7 +144,8 @@ extension RAGServer {
             principal = .localOperator
         }
         let audit = AuditNote(principal: principal.id)
-        guard principal.role >= .reader, (try? JSONRequest.checkContentType(head.headerFields, accepted: ["application/json"])) != nil,
+        audit.name(Self.queryAction)
+        guard principal.role >= .reader, (try? JSONRequest.checkContentType(head.headerFields, accepted: Self.json)) != nil,
               let parsed = try? queryRequest(body, principal: principal, audit: audit), !parsed.stream
         else { return nil }
 
@@ -182,6 +183,10 @@ extension RAGServer {
         eventLoopResponses.add(1, ordering: .relaxed)
         return (response, bytes)
     }
+
+    private static let json = ["application/json"]
+    /// What the audit log names these requests (as `AuditMiddleware` would).
+    private static let queryAction = AuditAction.name(method: "POST", route: "/api/v1/query")
 
     /// The `Server` header of every response.
     static let serverName = "ragctl"

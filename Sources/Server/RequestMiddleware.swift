@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Ingest
 import Logging
 import Retrieval
 
@@ -108,7 +109,11 @@ struct RequestMiddleware: RouterMiddleware {
            header.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
             return header
         }
-        let hex = String(RandomID.next(), radix: 16)
-        return "req_" + String(repeating: "0", count: 16 - hex.count) + hex
+        let value = RandomID.next()
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            for (index, byte) in "req_".utf8.enumerated() { buffer[index] = byte }
+            for index in 0..<16 { buffer[4 + index] = Hashing.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0x0F) }
+            return 20
+        }
     }
 }

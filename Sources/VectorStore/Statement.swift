@@ -26,9 +26,22 @@ final class Statement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard let value else { sqlite3_bind_null(handle, index); return }
-        sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
+        guard var value else { sqlite3_bind_null(handle, index); return }
+        // The string's own UTF-8 with its length: passing the `String?` as a C string made a NUL-terminated
+        // copy (an allocation) of every bound value. SQLite copies the bytes (`SQLITE_TRANSIENT`).
+        value.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { text in
+                // A NULL pointer would bind SQL NULL; an empty string is bound from a static "".
+                _ = sqlite3_bind_text(handle, index, text.baseAddress ?? Self.empty, Int32(text.count), csqlite_transient())
+            }
+        }
     }
+
+    nonisolated(unsafe) private static let empty: UnsafePointer<CChar> = {   // never written after this
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
     func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }

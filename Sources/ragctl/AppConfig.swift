@@ -80,7 +80,7 @@ struct AppConfig: Sendable {
     /// `[audit]`: whether `ragctl serve` records API requests, and how long entries wait to be written together.
     struct Audit: Sendable {
         var enabled = true
-        var flushInterval = 0.05
+        var flushInterval = 0.01
     }
 
     /// `[auth]`: see README "Security: keys and tokens".
@@ -118,7 +118,7 @@ struct AppConfig: Sendable {
     /// What the query log keeps of the question: the redacted text, or only its sha256 (`[query_log] text`).
     var queryLogText = "redacted"
     /// `ragctl serve` writes query-log rows in batches this often (`[query_log] flush_interval`, seconds; 0 = each at once).
-    var queryLogFlushInterval = 0.05
+    var queryLogFlushInterval = 0.01
     /// Tried in order; empty means no LLM is configured (answers are extractive and `degraded`).
     var providers: [LLMProvider] = []
     var resilience = Resilience()

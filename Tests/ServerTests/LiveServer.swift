@@ -36,7 +36,7 @@ final class LiveServer: @unchecked Sendable {
         let embedder = try embedder ?? nativeEmbedder()
         let metrics = ServerMetrics()
         var configuration = configuration
-        configuration.logFlushInterval = configuration.logFlushInterval ?? 0.05   // as `ragctl serve` runs it
+        configuration.logFlushInterval = configuration.logFlushInterval ?? 0.01   // as `ragctl serve` runs it
         let engine = try QueryEngine(store: store, embedder: embedder, configuration: configuration,
                                      metrics: RetrievalMetrics(factory: metrics.factory))
         var settings = ServerConfiguration(uploadDirectory: dir.file("uploads"))

@@ -29,7 +29,8 @@ public enum AuditChain {
 
     public static func hash(_ entry: AuditEntry, prev: String) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(prev.utf8))
+        var prev = prev
+        prev.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         hasher.update(data: canonical(entry))
         return Hashing.hex(hasher.finalize())
     }
