@@ -399,7 +399,7 @@ public final class QueryEngine: Sendable {
                                          namespace: context.request.namespace, model: answer.model, promptTokens: usage?.prompt ?? 0,
                                          completionTokens: usage?.completion ?? 0, latencyMs: latencyMs, cacheLayer: layer, path: path,
                                          status: status, cost: cost))
-        return QueryAnswer(queryID: context.queryID, answer: answer.answer, sources: answer.sources.map(\.hit), latencyMs: latencyMs,
+        return QueryAnswer(queryID: context.queryID, answer: answer.answer, sources: answer.hits, latencyMs: latencyMs,
                            cached: layer != nil, cacheLayer: layer, model: answer.model, degraded: answer.degraded, stale: stale,
                            path: path, usage: usage, cost: cost, flagged: context.flagged, rendering: answer.rendering)
     }

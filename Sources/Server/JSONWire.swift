@@ -55,34 +55,44 @@ public enum JSONWire {
     /// so a cached answer's text around those two fields is written once per entry and layer (`rendering`);
     /// a hit then costs two copies, an integer and a UUID.
     public static func answerBody(_ answer: QueryAnswer) -> ByteBuffer {
-        let parts: AnswerParts
+        let packed: [UInt8]
         if let memo = answer.rendering, answer.cached, answer.usage == nil, !answer.stale, answer.cost == 0 {
-            let key = "answer|\(answer.cacheLayer ?? "")|\(answer.path)|\(answer.model)|\(answer.flagged)|\(answer.degraded)"
-            parts = AnswerParts(head: memo.bytes(key + "|head") { AnswerParts.head(answer) },
-                                middle: memo.bytes(key + "|middle") { AnswerParts.middle(answer) },
-                                tail: memo.bytes(key + "|tail") { AnswerParts.tail(answer) })
+            let key = (answer.cacheLayer ?? "") + "|" + answer.path + "|" + answer.model + (answer.flagged ? "|1" : "|0")
+                + (answer.degraded ? "|1" : "|0")
+            packed = memo.bytes(key) { AnswerParts.packed(answer) }
         } else {
-            parts = AnswerParts(head: AnswerParts.head(answer), middle: AnswerParts.middle(answer), tail: AnswerParts.tail(answer))
+            packed = AnswerParts.packed(answer)
         }
-        var idText: [UInt8] = []
-        idText.reserveCapacity(answer.queryID.utf8.count + 2)
-        JSONText.writeString(answer.queryID, into: &idText)
+        // head ‖ middle ‖ tail ‖ the head's and the middle's lengths (8 bytes each, little-endian)
+        let (headCount, middleCount) = packed.withUnsafeBytes { raw in
+            (Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 16, as: UInt64.self))),
+             Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))))
+        }
         let latency = String(answer.latencyMs)
-        var buffer = ByteBufferAllocator().buffer(capacity: parts.head.count + parts.middle.count + parts.tail.count + idText.count + 20)
-        buffer.writeBytes(parts.head)
-        buffer.writeString(latency)
-        buffer.writeBytes(parts.middle)
-        buffer.writeBytes(idText)
-        buffer.writeBytes(parts.tail)
+        var buffer = ByteBufferAllocator().buffer(capacity: packed.count + answer.queryID.utf8.count + 8)
+        packed.withUnsafeBytes { raw in
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<headCount]))
+            buffer.writeString(latency)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[headCount..<(headCount + middleCount)]))
+            var idText: [UInt8] = []
+            idText.reserveCapacity(answer.queryID.utf8.count + 2)
+            JSONText.writeString(answer.queryID, into: &idText)
+            buffer.writeBytes(idText)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[(headCount + middleCount)..<(raw.count - 16)]))
+        }
         return buffer
     }
 
     /// The three invariant stretches of an answer's JSON text (sorted keys):
     /// head `{"answer":…,"flagged":…,"latency_ms":`, middle `,"model":…,"query_id":`, tail `,"sources":…}`.
-    private struct AnswerParts {
-        var head: [UInt8]
-        var middle: [UInt8]
-        var tail: [UInt8]
+    private enum AnswerParts {
+        static func packed(_ answer: QueryAnswer) -> [UInt8] {
+            let head = head(answer), middle = middle(answer)
+            var packed = head + middle + tail(answer)
+            withUnsafeBytes(of: UInt64(head.count).littleEndian) { packed.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt64(middle.count).littleEndian) { packed.append(contentsOf: $0) }
+            return packed
+        }
 
         static func head(_ answer: QueryAnswer) -> [UInt8] {
             var out = JSONText.bytes([
