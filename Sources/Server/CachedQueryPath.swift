@@ -121,9 +121,10 @@ struct CachedQueryChannel<Base: ServerChildChannel>: ServerChildChannel {
 
 extension RAGServer {
     /// Whether a request head could be a cached query: `POST /api/v1/query` with a JSON body of at most 4 KB
-    /// (by its `Content-Length`), not asking to close the connection or to continue.
+    /// (by its `Content-Length`), not asking to close the connection or to continue. Never while the query log
+    /// or the audit log writes each record at once (`flush_interval = 0`): an event loop must not wait for SQLite.
     func mayAnswerFromCache(_ head: HTTPRequest) -> Bool {
-        guard head.method == .post, head.path == "/api/v1/query",
+        guard recordsInBatches, head.method == .post, head.path == "/api/v1/query",
               let length = head.headerFields[.contentLength].flatMap(Int.init), length <= min(Self.memoisedBodyBytes, configuration.body.maxBytes),
               head.headerFields[.connection] == nil, head.headerFields[.expect] == nil, head.headerFields[.transferEncoding] == nil
         else { return false }
@@ -187,6 +188,8 @@ extension RAGServer {
     private static let json = ["application/json"]
     /// What the audit log names these requests (as `AuditMiddleware` would).
     private static let queryAction = AuditAction.name(method: "POST", route: "/api/v1/query")
+
+    private var recordsInBatches: Bool { engine.log.writesInBatches && (!configuration.audit.enabled || audit.writesInBatches) }
 
     /// The `Server` header of every response.
     static let serverName = "ragctl"

@@ -126,6 +126,18 @@ import VectorStore
         try await server.stop()
     }
 
+    @Test func recordsWrittenAtOnceKeepHitsOffTheEventLoop() async throws {
+        // `[audit] flush_interval = 0`: every audit entry is a SQLite write, which an event loop must not wait for.
+        let (server, upstream) = try await Self.start { _ in } configure: { $0.audit.flushInterval = 0 }
+        defer { withExtendedLifetime(upstream) {} }
+        #expect(try await server.post("/api/v1/query", Self.question).status == 200)
+        let hit = try await server.post("/api/v1/query", Self.question)
+        #expect(hit.status == 200 && hit.json["cached"] as? Bool == true)
+        #expect(Self.eventLoopResponses(server) == 0)
+        #expect(try server.server.audit.list(.init(limit: 10)).count == 2)
+        try await server.stop()
+    }
+
     @Test func pipelinedResponsesKeepTheRequestOrder() async throws {
         let (server, upstream) = try await Self.start()
         defer { withExtendedLifetime(upstream) {} }   // the scripted LLM stops when released

@@ -45,6 +45,9 @@ public struct QueryLog: Sendable {
         }
     }
 
+    /// Whether `record` only queues the row (a `flushInterval` was given), so it never waits for SQLite.
+    public var writesInBatches: Bool { buffer != nil }
+
     /// Writes buffered entries now (no-op without `flushInterval`). Call at shutdown.
     public func flush() throws {
         try buffer?.flush()

@@ -16,6 +16,8 @@ import VectorStore
 public struct AuditLog: Sendable {
     let store: VectorStore
     private let buffer: BatchBuffer<AuditEntry>?
+    /// Whether `record` only queues the entry (a `flushInterval` was given), so it never waits for SQLite.
+    public var writesInBatches: Bool { buffer != nil }
 
     /// - Parameters:
     ///   - store: opened with `AuditSchema.migrations`.
