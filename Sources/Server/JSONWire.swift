@@ -55,44 +55,31 @@ public enum JSONWire {
     /// so a cached answer's text around those two fields is written once per entry and layer (`rendering`);
     /// a hit then costs two copies, an integer and a UUID.
     public static func answerBody(_ answer: QueryAnswer) -> ByteBuffer {
-        let packed: [UInt8]
+        let parts: [[UInt8]]   // head, middle, tail
         if let memo = answer.rendering, answer.cached, answer.usage == nil, !answer.stale, answer.cost == 0 {
             let key = (answer.cacheLayer ?? "") + "|" + answer.path + "|" + answer.model + (answer.flagged ? "|1" : "|0")
                 + (answer.degraded ? "|1" : "|0")
-            packed = memo.bytes(key) { AnswerParts.packed(answer) }
+            parts = memo.parts(key) { AnswerParts.all(answer) }
         } else {
-            packed = AnswerParts.packed(answer)
+            parts = AnswerParts.all(answer)
         }
-        // head ‖ middle ‖ tail ‖ the head's and the middle's lengths (8 bytes each, little-endian)
-        let (headCount, middleCount) = packed.withUnsafeBytes { raw in
-            (Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 16, as: UInt64.self))),
-             Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self))))
-        }
+        var idText: [UInt8] = []
+        idText.reserveCapacity(answer.queryID.utf8.count + 2)
+        JSONText.writeString(answer.queryID, into: &idText)
         let latency = String(answer.latencyMs)
-        var buffer = ByteBufferAllocator().buffer(capacity: packed.count + answer.queryID.utf8.count + 8)
-        packed.withUnsafeBytes { raw in
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<headCount]))
-            buffer.writeString(latency)
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[headCount..<(headCount + middleCount)]))
-            var idText: [UInt8] = []
-            idText.reserveCapacity(answer.queryID.utf8.count + 2)
-            JSONText.writeString(answer.queryID, into: &idText)
-            buffer.writeBytes(idText)
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[(headCount + middleCount)..<(raw.count - 16)]))
-        }
+        var buffer = ByteBufferAllocator().buffer(capacity: parts[0].count + parts[1].count + parts[2].count + idText.count + 20)
+        buffer.writeBytes(parts[0])
+        buffer.writeString(latency)
+        buffer.writeBytes(parts[1])
+        buffer.writeBytes(idText)
+        buffer.writeBytes(parts[2])
         return buffer
     }
 
     /// The three invariant stretches of an answer's JSON text (sorted keys):
     /// head `{"answer":…,"flagged":…,"latency_ms":`, middle `,"model":…,"query_id":`, tail `,"sources":…}`.
     private enum AnswerParts {
-        static func packed(_ answer: QueryAnswer) -> [UInt8] {
-            let head = head(answer), middle = middle(answer)
-            var packed = head + middle + tail(answer)
-            withUnsafeBytes(of: UInt64(head.count).littleEndian) { packed.append(contentsOf: $0) }
-            withUnsafeBytes(of: UInt64(middle.count).littleEndian) { packed.append(contentsOf: $0) }
-            return packed
-        }
+        static func all(_ answer: QueryAnswer) -> [[UInt8]] { [head(answer), middle(answer), tail(answer)] }
 
         static func head(_ answer: QueryAnswer) -> [UInt8] {
             var out = JSONText.bytes([

@@ -119,11 +119,16 @@ public struct RawJSON: @unchecked Sendable {
 /// other memo, so it never changes what a value means.
 public final class RenderingMemo: @unchecked Sendable, Equatable {
     private let lock = NSLock()
-    private var stored: [String: [UInt8]] = [:]   // guarded by lock
+    private var stored: [String: [[UInt8]]] = [:]   // guarded by lock
 
     public init() {}
 
     public func bytes(_ key: String, _ render: () -> [UInt8]) -> [UInt8] {
+        parts(key) { [render()] }[0]
+    }
+
+    /// Several runs of bytes rendered together and found with one lookup.
+    public func parts(_ key: String, _ render: () -> [[UInt8]]) -> [[UInt8]] {
         if let hit = lock.withLock({ stored[key] }) { return hit }
         let made = render()
         lock.withLock { stored[key] = made }

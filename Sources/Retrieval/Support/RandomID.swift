@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,8 +22,7 @@ public enum RandomID {
         func put(_ value: UInt64) {
             for shift in stride(from: 60, through: 0, by: -4) {
                 if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
-                let nibble = UInt8((value >> UInt64(shift)) & 0xF)
-                bytes[position] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+                bytes[position] = Hashing.hexDigit(UInt8((value >> UInt64(shift)) & 0xF))
                 position += 1
             }
         }
