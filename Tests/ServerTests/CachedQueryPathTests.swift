@@ -20,15 +20,9 @@ import VectorStore
         let upstream = try ScriptedUpstream.start()
         try upstream.script(path: "/v1/chat/completions",
                             actions: (0..<answers).map { ["content": "Rotate keys every 90 days [\($0 % 2 + 1)]."] })
-        let dir = TemporaryDirectory("cached-query-path")
-        let store = try openServerStore(dir)
-        let embedder = try nativeEmbedder()
-        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
-        var configuration = QueryEngineConfiguration()
-        configuration.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL, model: "scripted-llm", timeout: 10)]
+        var configuration = scriptedLLM(upstream)
         engine(&configuration)
-        let server = try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration, configure: configure)
-        return (server, upstream)
+        return (try await LiveServer.overHandbook("cached-query-path", engine: configuration, configure: configure), upstream)
     }
 
     static func eventLoopResponses(_ server: LiveServer) -> Int { server.server.eventLoopResponses.load(ordering: .relaxed) }
@@ -172,9 +166,7 @@ import VectorStore
         let upstream = try ScriptedUpstream.start()
         defer { withExtendedLifetime(upstream) {} }
         try upstream.script(path: "/v1/chat/completions", actions: [["content": "Rotate keys every 90 days [1]."]])
-        var engine = QueryEngineConfiguration()
-        engine.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL, model: "scripted-llm", timeout: 10)]
-        let fixture = try await AuthFixture.start(engine: engine)
+        let fixture = try await AuthFixture.start(engine: scriptedLLM(upstream))
         let server = fixture.server
         let reader = [("Authorization", "Bearer \(fixture.reader)")]
         let question: [String: Any] = ["query": "How do I rotate keys?", "namespace": "handbook"]

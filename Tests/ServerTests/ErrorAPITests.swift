@@ -62,13 +62,9 @@ import VectorStore
     }
 
     @Test func rateLimitsAnswer429WithRetryAfter() async throws {
-        let dir = TemporaryDirectory("server-ratelimit")
-        let store = try openServerStore(dir)
-        let embedder = try nativeEmbedder()
-        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
         var configuration = QueryEngineConfiguration()
         configuration.rateLimit.userRPM = 2
-        let server = try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration)
+        let server = try await LiveServer.overHandbook("server-ratelimit", engine: configuration)
         var statuses: [Int] = []
         var last: LiveServer.Reply?
         for question in ["How do I rotate keys?", "How do I back up?", "How do I deploy?"] {

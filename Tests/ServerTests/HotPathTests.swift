@@ -17,13 +17,7 @@ import VectorStore
             ["content": "Rotate them \"every\" 90 days\\\n\u{1}: für alle [1]."],
             ["content": "Backups run nightly [1]."],
         ])
-        let dir = TemporaryDirectory("hot-path-render")
-        let store = try openServerStore(dir)
-        let embedder = try nativeEmbedder()
-        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
-        var configuration = QueryEngineConfiguration()
-        configuration.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL, model: "scripted-llm", timeout: 10)]
-        let server = try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration)
+        let server = try await LiveServer.overHandbook("hot-path-render", engine: scriptedLLM(upstream))
         let engine = server.server.engine
 
         var answers: [QueryAnswer] = []
@@ -34,7 +28,7 @@ import VectorStore
         answers.append(try await engine.answer(QueryRequest(query: "How are backups made?", namespace: "handbook")))
         var extractive = QueryRequest(query: "backups", namespace: "handbook")
         extractive.topK = 1
-        answers.append(try await QueryEngine(store: store, embedder: embedder).answer(extractive))   // degraded, no provider
+        answers.append(try await QueryEngine(store: server.store, embedder: server.server.embedder).answer(extractive))   // degraded, no provider
         #expect(answers[1].cached && answers[2].cached && answers[1].rendering != nil)
         #expect(answers[1].queryID != answers[2].queryID)
         for answer in answers {

@@ -193,3 +193,22 @@ let handbook: [String: String] = [
     "backup.md": "# Backups\n\nBack up the SQLite store with the backup command while the server keeps running.",
     "deploy.md": "# Deploying\n\nDeploy the server behind a reverse proxy that terminates TLS and forwards to port 8080.",
 ]
+
+/// `configuration` with `upstream` as its one LLM provider ("primary", model `scripted-llm`).
+func scriptedLLM(_ upstream: ScriptedUpstream, _ configuration: QueryEngineConfiguration = QueryEngineConfiguration()) -> QueryEngineConfiguration {
+    var configuration = configuration
+    configuration.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL, model: "scripted-llm", timeout: 10)]
+    return configuration
+}
+
+extension LiveServer {
+    /// A server over `handbook` (ingested into a fresh temp dir named `name`) whose engine runs `configuration`.
+    static func overHandbook(_ name: String, engine configuration: QueryEngineConfiguration,
+                         configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> LiveServer {
+        let dir = TemporaryDirectory(name)
+        let store = try openServerStore(dir)
+        let embedder = try nativeEmbedder()
+        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
+        return try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration, configure: configure)
+    }
+}

@@ -10,18 +10,13 @@ import VectorStore
 /// to the configured provider (the scripted upstream), plain and streaming, and OpenAI-shaped errors.
 @Suite struct OpenAIAPITests {
     static func server(upstream: ScriptedUpstream?) async throws -> LiveServer {
-        let dir = TemporaryDirectory("server-openai")
-        let store = try openServerStore(dir)
-        let embedder = try nativeEmbedder()
-        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
         var configuration = QueryEngineConfiguration()
         if let upstream {
-            configuration.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL,
-                                                                model: "scripted-llm", timeout: 10)]
+            configuration = scriptedLLM(upstream)
             configuration.resilience = ResilienceConfiguration(maxAttempts: 1, backoffInitial: 0.01, backoffMax: 0.01,
                                                                breakerFailures: 5, breakerOpen: 60, deadline: 10)
         }
-        return try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration)
+        return try await LiveServer.overHandbook("server-openai", engine: configuration)
     }
 
     @Test func embeddingsEqualTheNativeModelsVectors() async throws {

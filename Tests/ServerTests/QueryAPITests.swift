@@ -67,13 +67,7 @@ import VectorStore
     @Test func queryAnswersThenServesTheExactCacheAndTakesFeedback() async throws {
         let upstream = try ScriptedUpstream.start()
         try upstream.script(path: "/v1/chat/completions", actions: [["content": "Rotate them every ninety days [1]."]])
-        let dir = TemporaryDirectory("server-query-llm")
-        let store = try openServerStore(dir)
-        let embedder = try nativeEmbedder()
-        try await ingestDocuments(handbook, into: "handbook", store: store, embedder: embedder, dir: dir)
-        var configuration = QueryEngineConfiguration()
-        configuration.providers = [LLMProviderConfiguration(name: "primary", kind: .openai, baseURL: upstream.baseURL, model: "scripted-llm", timeout: 10)]
-        let server = try await LiveServer.start(dir: dir, store: store, embedder: embedder, engine: configuration)
+        let server = try await LiveServer.overHandbook("server-query-llm", engine: scriptedLLM(upstream))
         let body: [String: Any] = ["query": "How often should API keys be rotated?", "namespace": "handbook", "temperature": 0.2]
         let first = try await server.post("/api/v1/query", body)
         #expect(first.status == 200)
